@@ -1,0 +1,40 @@
+"""autograd-core: a scalar reverse-mode autodiff engine whose every derivative rule is in one table.
+
+``Value`` records parents and local derivatives ∂v_j/∂v_i; ``backward()`` walks the graph in
+reverse topological order summing ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i.
+"""
+
+from .check import GradcheckError, KinkWarning, gradcheck
+from .functional import grad, hessian, jvp, value_and_grad
+from .graph import backward, gradients, reverse_topological_order, topological_order
+from .ops import OPS, Op
+from .value import Value, apply
+
+__all__ = [
+    "OPS",
+    "GradcheckError",
+    "KinkWarning",
+    "Op",
+    "Value",
+    "apply",
+    "backward",
+    "compile",
+    "gradcheck",
+    "gradients",
+    "grad",
+    "hessian",
+    "jvp",
+    "reverse_topological_order",
+    "topological_order",
+    "value_and_grad",
+]
+
+
+def __getattr__(name: str):
+    # The compiled (numpy) mode is imported only when asked for, so the engine needs only the
+    # standard library.
+    if name == "compile":
+        from .compiled import compile
+
+        return compile
+    raise AttributeError(f"module 'autograd_core' has no attribute {name!r}")

@@ -1,0 +1,109 @@
+"""The functional API, in the style of HIPS autograd and JAX: grad, value_and_grad, hessian, jvp."""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from collections.abc import Callable, Sequence
+
+from .graph import gradients, push_tangents
+from .value import Value
+
+Number = float | int
+
+
+def _argnums(argnums: int | Sequence[int], nargs: int) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for i in nums:
+        if not isinstance(i, int) or not -nargs <= i < nargs:
+            raise ValueError(f"argnums {argnums!r} does not fit a call with {nargs} argument(s)")
+    return tuple(i % nargs for i in nums)
+
+
+def _fresh(arg: object) -> Value:
+    """A new node per argument, so this call's derivative flows only through this call's uses.
+
+    A Value argument (from an enclosing ``grad``) gets a child ``arg + 0``; differentiating
+    with respect to that child, not ``arg`` itself, avoids confusing the two levels.
+    """
+    if isinstance(arg, Value):
+        return arg + 0.0
+    return Value(arg)
+
+
+def _output(y: object, f: Callable) -> Value | float:
+    if isinstance(y, Value):
+        return y
+    if isinstance(y, numbers.Real):
+        return float(y)  # a constant function: every derivative is 0
+    raise TypeError(
+        f"{getattr(f, '__name__', 'f')} must return a scalar Value or number to be differentiated, "
+        f"got {type(y).__name__}"
+    )
+
+
+def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """(f(x), ∂f/∂x) at once; ``argnums`` picks the argument(s), a tuple gives a tuple of partials.
+
+    Called with numbers it returns floats; called with Values (inside another ``grad``) it
+    returns Values, so derivatives nest to any depth: ``grad(grad(f))``.
+    """
+
+    @functools.wraps(f)
+    def wrapped(*args: Number | Value):
+        nums = _argnums(argnums, len(args))
+        nested = any(isinstance(a, Value) for a in args)
+        xs = [_fresh(a) for a in args]
+        y = _output(f(*xs), f)
+        if isinstance(y, Value):
+            grads = gradients(y, create_graph=nested)
+            partials = [grads.get(xs[i], 0.0) for i in nums]
+        else:
+            partials = [0.0] * len(nums)
+        value = y if nested or not isinstance(y, Value) else y.data
+        return value, (partials[0] if isinstance(argnums, int) else tuple(partials))
+
+    return wrapped
+
+
+def grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """∂f/∂x as a function: ``grad(lambda x: x.tanh())(0.3) == 1 − tanh²(0.3)``."""
+    vg = value_and_grad(f, argnums)
+
+    @functools.wraps(f)
+    def wrapped(*args: Number | Value):
+        return vg(*args)[1]
+
+    return wrapped
+
+
+def hessian(f: Callable) -> Callable:
+    """H_ij = ∂²f/∂x_i∂x_j as nested lists of floats, by differentiating ∂f/∂x_i once more."""
+
+    @functools.wraps(f)
+    def wrapped(*args: Number) -> list[list[float]]:
+        xs = [Value(a) for a in args]
+        y = _output(f(*xs), f)
+        if not isinstance(y, Value):
+            return [[0.0] * len(xs) for _ in xs]
+        first = gradients(y, create_graph=True)
+        rows = []
+        for x in xs:
+            g = first.get(x, 0.0)
+            second = gradients(g) if isinstance(g, Value) else {}
+            rows.append([float(second.get(xj, 0.0)) for xj in xs])
+        return rows
+
+    return wrapped
+
+
+def jvp(f: Callable, primals: Sequence[Number], tangents: Sequence[Number]) -> tuple[float, float]:
+    """Forward mode: (f(x), ∇f(x)·ẋ) by pushing the tangent ẋ through the graph in FORWARD() order."""
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
+    xs = [Value(p) for p in primals]
+    seeds = {x: Value(t).data for x, t in zip(xs, tangents)}
+    y = _output(f(*xs), f)
+    if not isinstance(y, Value):
+        return y, 0.0
+    return y.data, push_tangents(y, seeds)[y]

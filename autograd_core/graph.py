@@ -1,0 +1,96 @@
+"""Walking the graph without recursion: topological order, BACKWARD() and forward mode."""
+
+from __future__ import annotations
+
+from .ops import OPS
+from .value import Value
+
+
+def count_children(root: Value) -> dict[Value, int]:
+    """For every node below ``root``: how many edges lead from it to a child (``x*x`` counts 2)."""
+    count: dict[Value, int] = {root: 0}
+    stack = [root]
+    while stack:
+        for p in stack.pop().parents:
+            c = count.get(p)
+            if c is None:
+                count[p] = 1
+                stack.append(p)
+            else:
+                count[p] = c + 1
+    return count
+
+
+def reverse_topological_order(root: Value) -> list[Value]:
+    """Nodes from ``root`` down: each comes after all of its children (the order of BACKWARD())."""
+    pending = count_children(root)
+    order = []
+    ready = [root]
+    while ready:
+        v = ready.pop()
+        order.append(v)
+        for p in v.parents:
+            n = pending[p] - 1
+            pending[p] = n
+            if n == 0:
+                ready.append(p)
+    return order
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Nodes up to ``root``: each comes after all of its parents (the order of FORWARD())."""
+    order = reverse_topological_order(root)
+    order.reverse()
+    return order
+
+
+def symbolic_local_grads(v: Value) -> tuple:
+    """∂v/∂v_i as ``Value`` s (graphs of their own), by applying the op table's rule to Values."""
+    rule = OPS[v.op].local
+    if v.const is None:
+        return rule(*v.parents, v)
+    return rule(*v.parents, v, v.const)
+
+
+def gradients(root: Value, create_graph: bool = False) -> dict[Value, float | Value]:
+    """∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i (j over the children of v_i) for every v_i below L = root.
+
+    A node is visited once every child has sent its message, so its sum is then complete.
+    With ``create_graph`` the sums are built from Values, so they can be differentiated again.
+    The ``grad`` fields are not touched.
+    """
+    pending = count_children(root)
+    grads: dict[Value, float | Value] = {root: 1.0}
+    ready = [root]
+    while ready:
+        v = ready.pop()
+        g = grads[v]
+        local = symbolic_local_grads(v) if create_graph and v.parents else v.local_grads
+        for p, d in zip(v.parents, local):
+            message = g * d
+            grads[p] = grads[p] + message if p in grads else message
+            n = pending[p] - 1
+            pending[p] = n
+            if n == 0:
+                ready.append(p)
+    return grads
+
+
+def backward(root: Value) -> None:
+    """Set ``v.grad = ∂root/∂v`` on every interior node; add it to every leaf's ``grad``."""
+    for v, g in gradients(root).items():
+        if v.parents:
+            v.grad = g
+        else:
+            v.grad += g
+
+
+def push_tangents(root: Value, seeds: dict[Value, float]) -> dict[Value, float]:
+    """Forward mode: v̇_j = Σ_i ∂v_j/∂v_i · v̇_i, pushed from the seeded leaves up to ``root``."""
+    dot: dict[Value, float] = {}
+    for v in topological_order(root):
+        if v.parents:
+            dot[v] = sum(d * dot[p] for p, d in zip(v.parents, v.local_grads))
+        else:
+            dot[v] = seeds.get(v, 0.0)
+    return dot

@@ -1,0 +1,221 @@
+"""The table of ops: the one place where every forward and local derivative ∂v/∂x_i lives.
+
+Each row is read by the engine (forward values and local derivatives at build time), by
+symbolic backward (higher-order derivatives), forward mode, gradcheck's kink detection, the
+renderer, the docs' op table and the tests.  A rule ``local(*inputs, v)`` sees the op's inputs
+and its output ``v`` and returns one local derivative per input.  Rules are written with
+arithmetic and the helpers below, so they work on floats *and* on ``Value`` s: applied to
+``Value`` s they build the graph of the derivative, which is how higher orders come for free.
+
+Notation: ``a, b`` are binary inputs, ``x`` a unary input, ``v`` the output, ``n`` a constant
+exponent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Op:
+    """One primitive: v = forward(*inputs) and ∂v/∂x_i = local(*inputs, v)[i]."""
+
+    name: str
+    symbol: str
+    arity: int
+    forward: Callable[..., float]
+    local: Callable[..., tuple]
+    formula: str
+    domain: str = "ℝ"
+    kinks: tuple[float, ...] = ()
+    kink_note: str = ""
+    has_const: bool = False
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+# Helpers that work on floats and on Values (a Value has the method of the same name).
+def _cos(x):
+    return math.cos(x) if type(x) is float else x.cos()
+
+
+def _sin(x):
+    return math.sin(x) if type(x) is float else x.sin()
+
+
+def _log(x):
+    return math.log(x) if type(x) is float else x.log()
+
+
+def _data(x) -> float:
+    return x if type(x) is float else x.data
+
+
+def _indicator_positive(x) -> float:
+    # A piecewise-constant derivative is a constant: its own derivative is 0, so a plain float
+    # is right for every order.
+    return 1.0 if _data(x) > 0.0 else 0.0
+
+
+def _sign_of(x) -> float:
+    d = _data(x)
+    return 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
+
+
+# Forward functions.  Each raises a clear error outside its domain, naming the op and value.
+def _div(a: float, b: float) -> float:
+    if b == 0.0:
+        raise ZeroDivisionError(f"div: division by zero ({a!r} / {b!r}); the denominator must be non-zero")
+    return a / b
+
+
+def _pow(x: float, n: float) -> float:
+    if x == 0.0 and n < 0.0:
+        raise ZeroDivisionError(f"pow: {x!r} ** {n!r} divides by zero; the base must be non-zero for a negative exponent")
+    if x < 0.0 and n != int(n):
+        raise ValueError(f"pow: {x!r} ** {n!r} is not real (negative base, non-integer exponent)")
+    if x == 0.0 and 0.0 < n < 1.0:
+        raise ValueError(
+            f"pow: {x!r} ** {n!r} has an infinite derivative n·x^(n−1) at x = 0; keep the base away from 0"
+        )
+    try:
+        return x**n
+    except OverflowError:
+        raise OverflowError(f"pow: {x!r} ** {n!r} overflows a float") from None
+
+
+def _powv(a: float, b: float) -> float:
+    if not a > 0.0:
+        raise ValueError(
+            f"pow: base {a!r} with a Value exponent must be positive (∂v/∂b = v·ln a needs a > 0); "
+            "for a constant exponent write x ** 2 with a plain number"
+        )
+    try:
+        return a**b
+    except OverflowError:
+        raise OverflowError(f"pow: {a!r} ** {b!r} overflows a float") from None
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp: exp({x!r}) overflows a float (inputs above about 709.78 do)") from None
+
+
+def _log_forward(x: float) -> float:
+    if not x > 0.0:
+        raise ValueError(f"log: input {x!r} is outside the domain x > 0")
+    return math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    if not x > 0.0:
+        raise ValueError(
+            f"sqrt: input {x!r} is outside the domain x > 0 (at 0 the derivative 1/(2√x) is infinite)"
+        )
+    return math.sqrt(x)
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches so that exp never overflows: σ(x) = 1/(1+e^{−x}) = e^x/(1+e^x).
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _finite_or_raise(name: str, f: Callable[[float], float]) -> Callable[[float], float]:
+    def forward(x: float) -> float:
+        if math.isinf(x):
+            raise ValueError(f"{name}: input {x!r} is outside the domain (finite numbers)")
+        return f(x)
+
+    forward.__name__ = name
+    return forward
+
+
+ADD = Op("add", "+", 2, lambda a, b: a + b, lambda a, b, v: (1.0, 1.0), "∂v/∂a = 1, ∂v/∂b = 1")
+SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda a, b, v: (1.0, -1.0), "∂v/∂a = 1, ∂v/∂b = −1")
+MUL = Op("mul", "×", 2, lambda a, b: a * b, lambda a, b, v: (b, a), "∂v/∂a = b, ∂v/∂b = a")
+DIV = Op(
+    "div", "÷", 2, _div, lambda a, b, v: (1.0 / b, -v / b), "∂v/∂a = 1/b, ∂v/∂b = −v/b", domain="b ≠ 0"
+)
+NEG = Op("neg", "−", 1, lambda x: -x, lambda x, v: (-1.0,), "∂v/∂x = −1")
+POW = Op(
+    "pow",
+    "^",
+    1,
+    _pow,
+    lambda x, v, n: (0.0 if n == 0.0 else n * x ** (n - 1.0),),
+    "∂v/∂x = n·xⁿ⁻¹ (n a constant)",
+    domain="x ≠ 0 if n < 1; x > 0 if n is not an integer",
+    has_const=True,
+)
+POWV = Op(
+    "powv",
+    "^",
+    2,
+    _powv,
+    lambda a, b, v: (b * a ** (b - 1.0), v * _log(a)),
+    "∂v/∂a = b·aᵇ⁻¹, ∂v/∂b = v·ln a",
+    domain="a > 0",
+)
+ABS = Op(
+    "abs",
+    "|x|",
+    1,
+    abs,
+    lambda x, v: (_sign_of(x),),
+    "∂v/∂x = sign(x)",
+    kinks=(0.0,),
+    kink_note="abs′(0) = 0, as in PyTorch",
+)
+EXP = Op("exp", "exp", 1, _exp, lambda x, v: (v,), "∂v/∂x = v", domain="x ≤ 709.78 (no overflow)")
+LOG = Op("log", "log", 1, _log_forward, lambda x, v: (1.0 / x,), "∂v/∂x = 1/x", domain="x > 0")
+SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, v: (0.5 / v,), "∂v/∂x = 1/(2v)", domain="x > 0")
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, v: (1.0 - v * v,), "∂v/∂x = 1 − v²")
+SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, v: (v * (1.0 - v),), "∂v/∂x = v(1 − v)")
+RELU = Op(
+    "relu",
+    "ReLU",
+    1,
+    lambda x: x if x > 0.0 else 0.0,
+    lambda x, v: (_indicator_positive(x),),
+    "∂v/∂x = 1 if x > 0 else 0",
+    kinks=(0.0,),
+    kink_note="relu′(0) = 0, as in PyTorch (seed 003 takes 1 at 0)",
+)
+SIN = Op("sin", "sin", 1, _finite_or_raise("sin", math.sin), lambda x, v: (_cos(x),), "∂v/∂x = cos x", domain="x finite")
+COS = Op(
+    "cos", "cos", 1, _finite_or_raise("cos", math.cos), lambda x, v: (-_sin(x),), "∂v/∂x = −sin x", domain="x finite"
+)
+STEP = Op(
+    "step",
+    "step",
+    1,
+    lambda x: 1.0 if x >= 0.0 else 0.0,
+    lambda x, v: (0.0,),
+    "∂v/∂x = 0 (v = 1 if x ≥ 0 else 0)",
+    kinks=(0.0,),
+    kink_note="step jumps at 0 (step(0) = 1); its derivative is taken as 0 everywhere, so it cannot be trained by backprop",
+)
+SIGN = Op(
+    "sign",
+    "sign",
+    1,
+    _sign_of,
+    lambda x, v: (0.0,),
+    "∂v/∂x = 0 (v = −1, 0, 1)",
+    kinks=(0.0,),
+    kink_note="sign jumps at 0 (sign(0) = 0); its derivative is taken as 0 everywhere, so it cannot be trained by backprop",
+)
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POWV, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, STEP, SIGN)
+}
+"""Every op by name: the table that everything else enumerates."""
