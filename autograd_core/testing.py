@@ -1,0 +1,225 @@
+"""Hypothesis strategies for testing derivatives: random expression graphs and inputs per op.
+
+Every strategy enumerates the op table ``OPS``, so a new row is drawn as soon as it exists.
+What is drawn is *well conditioned*: each intermediate lies inside its op's domain, at least
+``MARGIN`` away from domain edges and kinks, bounded by ``MAX_VALUE``, and each local derivative
+and each sensitivity ∂v/∂x_j is bounded, so central differences with ε ≤ 1e-6 are meaningful.
+
+    from hypothesis import given
+    from autograd_core.testing import programs
+
+    @given(programs())
+    def test_my_gradients(program):
+        ...  # program.evaluate(*program.inputs).backward(), program.run(my_backend, ...)
+
+Needs hypothesis (``pip install "autograd-core[test]"``); the engine itself does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+try:
+    from hypothesis import strategies as st
+except ImportError as error:  # pragma: no cover - exercised by a test that hides hypothesis
+    raise ImportError(
+        "autograd_core.testing needs hypothesis: pip install \"autograd-core[test]\" or pip install hypothesis"
+    ) from error
+
+from .ops import OPS, Op
+from .value import Value, apply
+
+MAX_VALUE = 1e4
+"""|v| of every drawn intermediate stays below this (so exp inputs stay below ln 1e4 ≈ 9.2)."""
+MAX_LOCAL = 100.0
+"""|∂v/∂x_i| of every drawn op stays below this (no tiny denominators, log or sqrt inputs)."""
+MAX_SENSITIVITY = 100.0
+"""|∂v/∂x_j| of every drawn intermediate with respect to every program input stays below this."""
+MARGIN = 1e-3
+"""Every op input is at least this far from a kink and from the edge of the op's domain."""
+
+CONSTS = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+"""Exponents n for ops with a constant (``pow``): integers, halves, and 0 and 1 as edge cases."""
+
+
+def floats(low: float = -3.0, high: float = 3.0) -> st.SearchStrategy[float]:
+    """Finite floats in [low, high] (no nan, no ±inf)."""
+    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+
+
+def values(low: float = -3.0, high: float = 3.0) -> st.SearchStrategy[Value]:
+    """Leaf ``Value`` s with data in [low, high]."""
+    return floats(low, high).map(Value)
+
+
+def _op(op: Op | str) -> Op:
+    return OPS[op] if isinstance(op, str) else op
+
+
+def _call(op: Op, args: tuple[float, ...], const: float | None) -> tuple[float, tuple]:
+    v = op.forward(*args, const) if op.has_const else op.forward(*args)
+    return v, (op.local(*args, v, const) if op.has_const else op.local(*args, v))
+
+
+def well_conditioned(op: Op | str, args: Iterable[float], const: float | None = None) -> bool:
+    """Is v = op(*args) inside the domain, ``MARGIN`` from its edges and kinks, and bounded?"""
+    op, args = _op(op), tuple(float(a) for a in args)
+    if any(abs(a - k) <= MARGIN for a in args for k in op.kinks):
+        return False
+    try:
+        v, local = _call(op, args, const)
+        for i in range(len(args)):  # the domain must reach MARGIN beyond every input
+            for shift in (-MARGIN, MARGIN):
+                _call(op, (*args[:i], args[i] + shift, *args[i + 1 :]), const)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return abs(v) < MAX_VALUE and all(abs(d) <= MAX_LOCAL for d in local)
+
+
+def op_inputs(op: Op | str, low: float = -5.0, high: float = 5.0) -> st.SearchStrategy[tuple]:
+    """``(args, const)`` for one op: ``args`` a tuple of ``arity`` floats, ``const`` the n of
+    ``pow`` (None for ops without a constant), all well conditioned."""
+    op = _op(op)
+    const = st.sampled_from(CONSTS) if op.has_const else st.none()
+    args = st.tuples(*[floats(low, high)] * op.arity)
+    return st.tuples(args, const).filter(lambda call: well_conditioned(op, *call))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of a program: ``op`` applied to earlier nodes ``args`` (and ``const`` for pow)."""
+
+    op: str
+    args: tuple[int, ...]
+    const: float | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    """A straight-line program: nodes 0..n−1 are the inputs, node n+k is ``steps[k]``; the
+    output is the last node.  Nodes may be used many times (a DAG), also twice by one step."""
+
+    inputs: tuple[float, ...]
+    steps: tuple[Step, ...]
+
+    def run(self, backend: Mapping[str, Callable], *xs: object) -> object:
+        """Evaluate with ``backend[op](*args[, const])``, e.g. numpy/torch functions; ``xs``
+        default to ``inputs``."""
+        nodes = list(xs) if xs else list(self.inputs)
+        if len(nodes) != len(self.inputs):
+            raise TypeError(f"this program takes {len(self.inputs)} input(s), got {len(nodes)}")
+        for step in self.steps:
+            args = [nodes[i] for i in step.args]
+            nodes.append(backend[step.op](*args) if step.const is None else backend[step.op](*args, step.const))
+        return nodes[-1]
+
+    def evaluate(self, *xs: Value | float) -> Value:
+        """The output as a ``Value`` graph (floats become leaves); ``xs`` default to ``inputs``."""
+        return self.run(VALUE_BACKEND, *[x if isinstance(x, Value) else Value(x) for x in xs or self.inputs])
+
+    def __str__(self) -> str:
+        names = [f"x{i}" for i in range(len(self.inputs))]
+        for step in self.steps:
+            args = [names[i] for i in step.args] + ([] if step.const is None else [f"n={step.const:g}"])
+            names.append(f"{step.op}({', '.join(args)})")
+        return names[-1]
+
+
+def _value_fn(op: Op) -> Callable:
+    if op.has_const:
+        return lambda x, n: apply(op, x, const=n)
+    return lambda *xs: apply(op, *xs)
+
+
+VALUE_BACKEND: dict[str, Callable] = {name: _value_fn(op) for name, op in OPS.items()}
+"""op name → function on ``Value`` s (through ``apply``)."""
+FLOAT_BACKEND: dict[str, Callable] = {name: op.forward for name, op in OPS.items()}
+"""op name → the table's forward on floats (fast, for finite differences)."""
+
+
+@st.composite
+def programs(
+    draw: Callable,
+    min_inputs: int = 1,
+    max_inputs: int = 3,
+    max_steps: int = 10,
+    ops: Iterable[str] | None = None,
+) -> Program:
+    """Random well-conditioned ``Program`` s over ``ops`` (default: every op of ``OPS``).
+
+    Each step picks its arguments preferring nodes not yet used, and the last steps join the
+    remaining unused nodes with binary ops, so every input reaches the output whenever ``ops``
+    has a binary op and ``max_steps`` allows it.
+    """
+    names = sorted(OPS if ops is None else ops)
+    unknown = [n for n in names if n not in OPS]
+    if unknown or not names:
+        raise ValueError(f"programs(ops=...) needs names from OPS {sorted(OPS)}, got {unknown or 'none'}")
+    binary = [n for n in names if OPS[n].arity == 2]
+    n_inputs = draw(st.integers(min_inputs, max_inputs))
+    inputs = tuple(draw(st.lists(floats(), min_size=n_inputs, max_size=n_inputs)))
+    graph = _Graph(list(inputs), [tuple(float(i == j) for j in range(n_inputs)) for i in range(n_inputs)])
+    target = draw(st.integers(1, max(1, max_steps)))
+    free = 0  # free steps attempted; then join steps until one node is left unused
+    while len(graph.steps) < max_steps:
+        joins_needed = len(graph.unused) - 1 if binary else 0
+        join = joins_needed > 0 and (free >= target or max_steps - len(graph.steps) <= joins_needed)
+        if not join and free >= target:
+            break
+        added = graph.add(draw, binary if join else names, join)
+        if join and not added:
+            break
+        free += not join
+    if not graph.steps:
+        # every attempt was ill conditioned: one always-safe step on the first input
+        op = next((n for n in ("neg", "tanh", "sin") if n in names), None)
+        if op is None:
+            from hypothesis import reject
+
+            reject()
+        graph.steps.append(Step(op, (0,)))
+    return Program(inputs, tuple(graph.steps))
+
+
+@dataclass
+class _Graph:
+    """A program being drawn: node values, sensitivities ∂node/∂x_j, nodes not used yet."""
+
+    vals: list
+    sens: list
+
+    def __post_init__(self) -> None:
+        self.steps: list[Step] = []
+        self.unused = list(range(len(self.vals)))
+
+    def add(self, draw: Callable, names: list[str], join: bool) -> bool:
+        """Up to 20 tries at a well-conditioned step (on two unused nodes if ``join``)."""
+        for _ in range(20):
+            op = OPS[draw(st.sampled_from(names))]
+            args = self._args(draw, op.arity, join)
+            const = draw(st.sampled_from(CONSTS)) if op.has_const else None
+            xs = tuple(self.vals[i] for i in args)
+            if not well_conditioned(op, xs, const):
+                continue
+            v, local = _call(op, xs, const)
+            s = tuple(sum(d * self.sens[i][j] for d, i in zip(local, args)) for j in range(len(self.sens[0])))
+            if any(abs(sj) > MAX_SENSITIVITY for sj in s):
+                continue
+            self.unused = [i for i in self.unused if i not in args] + [len(self.vals)]
+            self.vals.append(v)
+            self.sens.append(s)
+            self.steps.append(Step(op.name, args, const))
+            return True
+        return False
+
+    def _args(self, draw: Callable, arity: int, join: bool) -> tuple[int, ...]:
+        any_node = st.integers(0, len(self.vals) - 1)
+        if join:
+            a = draw(st.sampled_from(self.unused))
+            b = draw(st.sampled_from([u for u in self.unused if u != a]))
+            return (a, b)
+        # the first argument is often a node not used yet; the others are any node, so repeats
+        # (x*x) and reuse of earlier nodes (a DAG) occur
+        first = draw(st.sampled_from(self.unused) | any_node)
+        return (first, *[draw(any_node) for _ in range(arity - 1)])
