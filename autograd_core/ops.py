@@ -37,17 +37,28 @@ class Op:
         return f"Op({self.name!r})"
 
 
-# Helpers that work on floats and on Values (a Value has the method of the same name).
+# Helpers that work on floats, on Values (a Value has the method of the same name) and on the
+# numpy batches of the compiled mode (an array brings its own namespace, so no import here).
+def _is_array(x) -> bool:
+    return hasattr(x, "__array_namespace__")
+
+
 def _cos(x):
-    return math.cos(x) if type(x) is float else x.cos()
+    if type(x) is float:
+        return math.cos(x)
+    return x.__array_namespace__().cos(x) if _is_array(x) else x.cos()
 
 
 def _sin(x):
-    return math.sin(x) if type(x) is float else x.sin()
+    if type(x) is float:
+        return math.sin(x)
+    return x.__array_namespace__().sin(x) if _is_array(x) else x.sin()
 
 
 def _log(x):
-    return math.log(x) if type(x) is float else x.log()
+    if type(x) is float:
+        return math.log(x)
+    return x.__array_namespace__().log(x) if _is_array(x) else x.log()
 
 
 def _data(x) -> float:
@@ -57,10 +68,14 @@ def _data(x) -> float:
 def _indicator_positive(x) -> float:
     # A piecewise-constant derivative is a constant: its own derivative is 0, so a plain float
     # is right for every order.
+    if type(x) is not float and _is_array(x):
+        return (x > 0.0) * 1.0
     return 1.0 if _data(x) > 0.0 else 0.0
 
 
 def _sign_of(x) -> float:
+    if type(x) is not float and _is_array(x):
+        return (x > 0.0) * 1.0 - (x < 0.0) * 1.0
     d = _data(x)
     return 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
 
