@@ -89,8 +89,12 @@ def _div(a: float, b: float) -> float:
 
 def _pow(x: float, n: float) -> float:
     if x == 0.0 and n < 0.0:
-        raise ZeroDivisionError(f"pow: {x!r} ** {n!r} divides by zero; the base must be non-zero for a negative exponent")
-    if x < 0.0 and n != int(n):
+        raise ZeroDivisionError(
+            f"pow: {x!r} ** {n!r} divides by zero; the base must be non-zero for a negative exponent"
+        )
+    if not math.isfinite(n):
+        raise ValueError(f"pow: exponent {n!r} must be a finite number")
+    if x < 0.0 and not float(n).is_integer():
         raise ValueError(f"pow: {x!r} ** {n!r} is not real (negative base, non-integer exponent)")
     if x == 0.0 and 0.0 < n < 1.0:
         raise ValueError(
@@ -105,13 +109,13 @@ def _pow(x: float, n: float) -> float:
 def _powv(a: float, b: float) -> float:
     if not a > 0.0:
         raise ValueError(
-            f"pow: base {a!r} with a Value exponent must be positive (∂v/∂b = v·ln a needs a > 0); "
+            f"powv: base {a!r} of a ** b with a Value exponent must be positive (∂v/∂b = v·ln a needs a > 0); "
             "for a constant exponent write x ** 2 with a plain number"
         )
     try:
         return a**b
     except OverflowError:
-        raise OverflowError(f"pow: {a!r} ** {b!r} overflows a float") from None
+        raise OverflowError(f"powv: {a!r} ** {b!r} overflows a float") from None
 
 
 def _exp(x: float) -> float:
@@ -198,13 +202,15 @@ RELU = Op(
     "relu",
     "ReLU",
     1,
-    lambda x: x if x > 0.0 else 0.0,
+    lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan, as in PyTorch
     lambda x, v: (_indicator_positive(x),),
     "∂v/∂x = 1 if x > 0 else 0",
     kinks=(0.0,),
     kink_note="relu′(0) = 0, as in PyTorch (seed 003 takes 1 at 0)",
 )
-SIN = Op("sin", "sin", 1, _finite_or_raise("sin", math.sin), lambda x, v: (_cos(x),), "∂v/∂x = cos x", domain="x finite")
+SIN = Op(
+    "sin", "sin", 1, _finite_or_raise("sin", math.sin), lambda x, v: (_cos(x),), "∂v/∂x = cos x", domain="x finite"
+)
 COS = Op(
     "cos", "cos", 1, _finite_or_raise("cos", math.cos), lambda x, v: (-_sin(x),), "∂v/∂x = −sin x", domain="x finite"
 )
@@ -216,7 +222,9 @@ STEP = Op(
     lambda x, v: (0.0,),
     "∂v/∂x = 0 (v = 1 if x ≥ 0 else 0)",
     kinks=(0.0,),
-    kink_note="step jumps at 0 (step(0) = 1); its derivative is taken as 0 everywhere, so it cannot be trained by backprop",
+    kink_note=(
+        "step jumps at 0 (step(0) = 1); its derivative is taken as 0 everywhere, so it cannot be trained by backprop"
+    ),
 )
 SIGN = Op(
     "sign",
@@ -226,7 +234,9 @@ SIGN = Op(
     lambda x, v: (0.0,),
     "∂v/∂x = 0 (v = −1, 0, 1)",
     kinks=(0.0,),
-    kink_note="sign jumps at 0 (sign(0) = 0); its derivative is taken as 0 everywhere, so it cannot be trained by backprop",
+    kink_note=(
+        "sign jumps at 0 (sign(0) = 0); its derivative is taken as 0 everywhere, so it cannot be trained by backprop"
+    ),
 )
 
 OPS: dict[str, Op] = {
