@@ -1,0 +1,118 @@
+"""Losses L = (1/N) Σ_i ℓ(ŷ_i, y_i) and regularizers R(W), built from engine ops only.
+
+Every loss takes a batch (a list of predictions, one per sample, and a list of targets) and
+returns one ``Value``, the mean over the batch.  Regularizers take a list of parameters and
+return a ``Value`` sum; add them to the data loss yourself, L = loss + λ·R(W), or pass
+``regularizer=lambda params: 1e-4 * losses.l2(params)`` to ``fit``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from autograd_core import Value
+
+from .modules import softmax_values
+
+Scalar = Value | float
+
+
+def _sum(terms: Sequence[Scalar]) -> Value:
+    """Σ terms as a chain of adds (no extra 0 leaf)."""
+    total = _value(terms[0])
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
+def _mean(terms: Sequence[Scalar]) -> Value:
+    return _sum(terms) / len(terms)
+
+
+def _value(x: Scalar) -> Value:
+    return x if type(x) is Value else Value(x)
+
+
+def _check_batch(preds: Sequence, targets: Sequence, name: str) -> None:
+    if len(preds) != len(targets):
+        raise ValueError(f"{name}: {len(preds)} predictions but {len(targets)} targets; give one target per prediction")
+    if not preds:
+        raise ValueError(f"{name}: the batch is empty")
+
+
+def _flat(xs: Sequence) -> list:
+    return [e for x in xs for e in x] if isinstance(xs[0], (list, tuple)) else list(xs)
+
+
+def mse(preds: Sequence, targets: Sequence) -> Value:
+    """L = (1/N) Σ_i (ŷ_i − y_i)², over every element (as torch.nn.functional.mse_loss)."""
+    _check_batch(preds, targets, "mse")
+    p, t = _flat(preds), _flat(targets)
+    if len(p) != len(t):
+        raise ValueError(f"mse: predictions have {len(p)} elements but targets have {len(t)}; shapes must match")
+    return _mean([(pi - ti) ** 2 for pi, ti in zip(p, t)])
+
+
+def hinge(scores: Sequence[Scalar], labels: Sequence[float]) -> Value:
+    """L = (1/N) Σ_i max(0, 1 − y_i s_i) with y_i ∈ {−1, +1} (micrograd's max-margin loss)."""
+    _check_batch(scores, labels, "hinge")
+    for i, y in enumerate(labels):
+        if y not in (-1, 1):
+            raise ValueError(f"hinge: labels must be -1 or +1, got {y!r} at index {i} (map 0/1 labels with 2y − 1)")
+    return _mean([(1 - y * _value(s)).relu() for s, y in zip(scores, labels)])
+
+
+def _softplus(s: Value) -> Value:
+    """log(1 + eˢ), computed without overflow: for s ≥ 0 as s + log(1 + e⁻ˢ) (the same function)."""
+    if s.data >= 0.0:
+        return s + (1 + (-s).exp()).log()
+    return (1 + s.exp()).log()
+
+
+def binary_cross_entropy(logits: Sequence[Scalar], labels: Sequence[float]) -> Value:
+    """L = (1/N) Σ_i [log(1 + e^{s_i}) − y_i s_i] = −(1/N) Σ_i [y log σ(s) + (1 − y) log(1 − σ(s))], y ∈ {0, 1}."""
+    _check_batch(logits, labels, "binary_cross_entropy")
+    for i, y in enumerate(labels):
+        if y not in (0, 1):
+            raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {y!r} at index {i}")
+    return _mean([_softplus(_value(s)) - y * s for s, y in zip(logits, labels)])
+
+
+def softmax(logits: Sequence[Scalar]) -> list[Value]:
+    """p_k = e^{s_k} / Σ_j e^{s_j} (computed with s − max s, which cancels)."""
+    if not logits:
+        raise ValueError("softmax: needs at least one logit")
+    return softmax_values([_value(s) for s in logits])
+
+
+def cross_entropy(batch_logits: Sequence[Sequence[Scalar]], targets: Sequence[int]) -> Value:
+    """L = (1/N) Σ_i [log Σ_k e^{s_ik} − s_i,y_i], the mean of −log softmax(s_i)[y_i] (log-sum-exp, stable)."""
+    _check_batch(batch_logits, targets, "cross_entropy")
+    terms = []
+    for i, (s, y) in enumerate(zip(batch_logits, targets)):
+        if isinstance(s, Value) or not isinstance(s, Sequence):
+            raise ValueError(f"cross_entropy: sample {i} must be a list of logits (one per class), got {s!r}")
+        if isinstance(y, bool) or not isinstance(y, int) or not 0 <= y < len(s):
+            raise ValueError(f"cross_entropy: target {y!r} at index {i} is not a class index in 0…{len(s) - 1}")
+        s = [_value(sk) for sk in s]
+        m = max(sk.data for sk in s)  # log Σ e^{s_k} = m + log Σ e^{s_k − m}; m is a constant
+        terms.append((_sum([(sk - m).exp() for sk in s]).log() + m) - s[y])
+    return _mean(terms)
+
+
+def l2(params: Sequence[Value]) -> Value:
+    """R(W) = Σ_k w_k²."""
+    return _sum([p * p for p in params])
+
+
+def l1(params: Sequence[Value]) -> Value:
+    """R(W) = Σ_k |w_k| (with |·|′(0) = 0)."""
+    return _sum([abs(p) for p in params])
+
+
+def elastic_net(params: Sequence[Value], l1_ratio: float = 0.5) -> Value:
+    """R(W) = ρ Σ_k |w_k| + (1 − ρ) Σ_k w_k², ρ = ``l1_ratio`` ∈ [0, 1]."""
+    if not 0.0 <= l1_ratio <= 1.0 or math.isnan(l1_ratio):
+        raise ValueError(f"elastic_net: l1_ratio must be in [0, 1], got {l1_ratio!r}")
+    return l1_ratio * l1(params) + (1.0 - l1_ratio) * l2(params)

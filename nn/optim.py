@@ -1,0 +1,105 @@
+"""Optimizers: w ← w − α_k · (update from ∂L/∂w), reading each parameter's ``grad``.
+
+Both follow PyTorch's ``torch.optim`` update rules (so they can be checked against it), with an
+optional schedule α_k = lr · schedule(k) from ``nn.schedules``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from autograd_core import Value
+
+from .schedules import Schedule
+
+
+class Optimizer:
+    """What SGD and Adam share: the parameters, the step count k and the rate α_k."""
+
+    def __init__(self, params: Sequence[Value], lr: float, weight_decay: float, schedule: Schedule | None) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("the optimizer got no parameters; pass model.parameters()")
+        if not lr > 0 or not math.isfinite(lr):
+            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+        if not weight_decay >= 0:
+            raise ValueError(f"weight_decay must be ≥ 0, got {weight_decay!r}")
+        self.base_lr = lr
+        self.weight_decay = weight_decay
+        self.schedule = schedule
+        self.k = 0
+
+    @property
+    def lr(self) -> float:
+        """α_k, the rate the next ``step()`` uses."""
+        return self.base_lr if self.schedule is None else self.base_lr * self.schedule(self.k)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 (leaves accumulate across ``backward()`` calls)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def _grads(self) -> list[float]:
+        """g = ∂L/∂w + λw (weight decay λ, i.e. the gradient of an added (λ/2)·Σw²)."""
+        wd = self.weight_decay
+        return [p.grad + wd * p.data for p in self.params] if wd else [p.grad for p in self.params]
+
+
+class SGD(Optimizer):
+    """v ← μv + g; w ← w − α_k v (μ = momentum; plain GD w ← w − α_k g when μ = 0)."""
+
+    def __init__(
+        self,
+        params: Sequence[Value],
+        lr: float = 0.01,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__(params, lr, weight_decay, schedule)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = momentum
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """One update of every parameter from its ``grad``."""
+        lr, mu = self.lr, self.momentum
+        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+            if mu:
+                g = self.velocity[i] = mu * self.velocity[i] + g
+            p.data -= lr * g
+        self.k += 1
+
+
+class Adam(Optimizer):
+    """m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α_k m̂/(√v̂ + ε) with m̂, v̂ bias-corrected."""
+
+    def __init__(
+        self,
+        params: Sequence[Value],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__(params, lr, weight_decay, schedule)
+        if not all(0.0 <= b < 1.0 for b in betas):
+            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
+        self.betas = betas
+        self.eps = eps
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """One update of every parameter from its ``grad``."""
+        lr, (b1, b2), eps = self.lr, self.betas, self.eps
+        t = self.k + 1
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+            m = self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
+            v = self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
+            p.data -= (lr / c1) * m / (math.sqrt(v) / math.sqrt(c2) + eps)
+        self.k += 1

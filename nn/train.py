@@ -1,0 +1,179 @@
+"""``fit``: full-batch GD, minibatch SGD or single-sample SGD, with a progress bar and a history.
+
+Each update is one call ``step(X_b, y_b) -> (loss, outputs)``, which sets every parameter's
+``grad`` to ∂L/∂w for the batch objective L = loss(outputs, y_b) + R(W) and returns L and the
+model's outputs as floats; then the optimizer steps.  The interpreted step (``make_step``) builds
+the graph and calls ``backward()``; ``compiled=True`` uses ``nn.compiled.make_compiled_step``,
+which has the same contract.
+
+Regularization: ``regularizer=lambda params: 1e-4 * losses.l2(params)`` adds λR(W) to every
+batch's loss (once per batch, not scaled by its size); ``params`` is ``model.parameters()``,
+so ``[p for p in params if ".w" in p.label]`` regularizes weights only.  ``SGD(weight_decay=…)``
+is the other way.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+
+from autograd_core import Value
+
+from . import losses
+from .data import minibatches
+from .optim import SGD, Optimizer
+
+Output = float | list[float]
+Step = Callable[[Sequence, Sequence], tuple[float, list[Output]]]
+
+
+def _hinge_accuracy(outputs: Sequence[float], y: Sequence) -> float:
+    return sum((s > 0) == (t > 0) for s, t in zip(outputs, y)) / len(y)
+
+
+def _bce_accuracy(outputs: Sequence[float], y: Sequence) -> float:
+    return sum((s > 0) == (t == 1) for s, t in zip(outputs, y)) / len(y)
+
+
+def _argmax_accuracy(outputs: Sequence[list[float]], y: Sequence) -> float:
+    return sum(max(range(len(o)), key=o.__getitem__) == t for o, t in zip(outputs, y)) / len(y)
+
+
+LOSSES: dict[str, Callable] = {
+    "mse": losses.mse,
+    "hinge": losses.hinge,
+    "binary_cross_entropy": losses.binary_cross_entropy,
+    "bce": losses.binary_cross_entropy,
+    "cross_entropy": losses.cross_entropy,
+}
+"""Losses ``fit`` accepts by name."""
+
+ACCURACY: dict[Callable, Callable | None] = {
+    losses.mse: None,  # regression: no accuracy
+    losses.hinge: _hinge_accuracy,  # sign(s) = y, y = ±1
+    losses.binary_cross_entropy: _bce_accuracy,  # (s > 0) = y, y ∈ {0, 1}
+    losses.cross_entropy: _argmax_accuracy,  # argmax_k s_k = y
+}
+"""The accuracy that goes with each built-in loss."""
+
+
+def _loss_fn(loss: str | Callable) -> Callable:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; valid: {', '.join(LOSSES)} (or pass a function)")
+        return LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"loss must be a name or a function (preds, targets) -> Value, got {type(loss).__name__}")
+    return loss
+
+
+def _floats(out: Value | list[Value]) -> Output:
+    return out.data if type(out) is Value else [o.data for o in out]
+
+
+def make_step(model: Callable, loss: Callable, regularizer: Callable | None = None) -> Step:
+    """The interpreted step: build L = loss(model(X_b), y_b) + R(W), set grads by ``backward()``."""
+    params = model.parameters()
+
+    def step(Xb: Sequence, yb: Sequence) -> tuple[float, list[Output]]:
+        for p in params:
+            p.grad = 0.0  # leaves accumulate across backward() calls
+        outs = [model(x) for x in Xb]
+        L = loss(outs, yb)
+        if regularizer is not None:
+            L = L + regularizer(params)
+        L.backward()
+        return L.data, [_floats(o) for o in outs]
+
+    return step
+
+
+def _compiled_step(model: Callable, loss: Callable, regularizer: Callable | None) -> Step:
+    try:
+        from .compiled import make_compiled_step
+    except ModuleNotFoundError as err:
+        if err.name != f"{__package__}.compiled":
+            raise
+        raise ImportError(
+            "fit(compiled=True) needs nn/compiled.py (the trace-once batched training step), "
+            "which this installation does not have; train with compiled=False"
+        ) from None
+    return make_compiled_step(model, loss, regularizer)
+
+
+def evaluate(model: Callable, X: Sequence, y: Sequence, loss: str | Callable = "mse") -> dict[str, float | None]:
+    """{"loss": L, "accuracy": …} of ``model`` on (X, y), without training (accuracy None for mse)."""
+    loss = _loss_fn(loss)
+    outs = [model(x) for x in X]
+    acc = ACCURACY.get(loss)
+    floats = [_floats(o) for o in outs]
+    return {"loss": loss(outs, y).data, "accuracy": acc(floats, y) if acc else None}
+
+
+def fit(
+    model: Callable,
+    X: Sequence,
+    y: Sequence,
+    loss: str | Callable = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    progress: bool = True,
+    callback: Callable[[int, dict], bool | None] | None = None,
+    compiled: bool = False,
+    regularizer: Callable[[list[Value]], Value] | None = None,
+    accuracy: Callable[[list[Output], Sequence], float] | None = None,
+    seed: int = 0,
+) -> dict[str, list]:
+    """Train ``model`` on (X, y); returns the history {"loss", "accuracy", "lr"}, one entry per epoch.
+
+    ``batch_size=None`` is full-batch GD (one step per epoch), ``1`` single-sample SGD, else
+    minibatch SGD over a seeded shuffle (``seed``) each epoch.  ``optimizer`` defaults to
+    ``SGD(model.parameters(), lr=0.01)``.  "loss" is the mean over the epoch's samples of the
+    batch objective (data loss + regularizer) before each update; "accuracy" is measured on the
+    same outputs (None for mse or a custom loss without ``accuracy=``); "lr" is α_k at the
+    epoch's first step.  ``callback(epoch, history)`` runs after each epoch; returning True stops.
+    """
+    loss_fn = _loss_fn(loss)
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)}; they must match")
+    if not X:
+        raise ValueError("fit needs at least one sample")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    acc_fn = accuracy if accuracy is not None else ACCURACY.get(loss_fn)
+    optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.01)
+    step = (_compiled_step if compiled else make_step)(model, loss_fn, regularizer)
+    rng = random.Random(seed)
+    history: dict[str, list] = {"loss": [], "accuracy": [], "lr": []}
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(range(epochs), disable=not progress, desc="fit", unit="epoch")
+    for epoch in bar:
+        history["lr"].append(optimizer.lr)
+        batches = [(X, y)] if batch_size is None else minibatches(X, y, batch_size, rng)
+        total, seen_y, outputs = 0.0, [], []
+        for Xb, yb in batches:
+            value, outs = step(Xb, yb)
+            optimizer.step()
+            total += value * len(yb)
+            seen_y += yb
+            outputs += outs
+        history["loss"].append(total / len(y))
+        history["accuracy"].append(acc_fn(outputs, seen_y) if acc_fn else None)
+        if progress:
+            shown = {"loss": f"{history['loss'][-1]:.4g}"}
+            if acc_fn:
+                shown["acc"] = f"{history['accuracy'][-1]:.1%}"
+            bar.set_postfix(shown)
+        if not math.isfinite(history["loss"][-1]):
+            bar.close()
+            raise FloatingPointError(
+                f"fit: the loss became {history['loss'][-1]} at epoch {epoch + 1}; lower the learning rate"
+            )
+        if callback is not None and callback(epoch, history):
+            break
+    bar.close()
+    return history
