@@ -1,0 +1,209 @@
+"""`Value`: construction, operators, identity, repr, BACKWARD() semantics, and every bad-input path."""
+
+import math
+import operator
+
+import pytest
+from hypothesis import given
+
+from autograd_core import Value
+from autograd_core.testing import floats
+
+np = pytest.importorskip("numpy")
+
+
+# ---- construction ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(3, 3.0), (2.5, 2.5), (True, 1.0), (False, 0.0), (np.float32(1.5), 1.5), (np.int64(-4), -4.0),
+     (np.float64(0.25), 0.25), (-0.0, -0.0)],
+)
+def test_value_data_is_float(data, expected):
+    v = Value(data)
+    assert type(v.data) is float and v.data == expected
+    assert math.copysign(1.0, v.data) == math.copysign(1.0, expected)
+    assert (v.grad, v.label, v.op, v.parents, v.local_grads, v.const) == (0.0, "", "", (), (), None)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="BUG in value.py (reported to the lead): numpy.bool_ is not numbers.Real, so Value rejects it"
+)
+def test_value_accepts_numpy_bool():
+    assert Value(np.True_).data == 1.0
+
+
+@pytest.mark.parametrize(("data", "type_name"), [("1.0", "str"), (None, "NoneType"), ([1.0], "list"), (1j, "complex")])
+def test_value_rejects_non_real_naming_the_type(data, type_name):
+    with pytest.raises(TypeError, match=f"got {type_name}"):
+        Value(data)
+
+
+def test_value_repr_shows_data_grad_label():
+    v = Value(2.0, label="x")
+    v.grad = -0.5
+    assert repr(v) == "Value(data=2.0, grad=-0.5, label='x')"
+
+
+def test_value_identity_semantics():
+    a, b = Value(1.0), Value(1.0)
+    assert a != b and a == a and hash(a) != hash(b)
+    table = {a: "a", b: "b"}
+    assert table[a] == "a" and table[b] == "b"
+    assert not hasattr(a, "__dict__")  # __slots__
+
+
+# ---- operators ---------------------------------------------------------------------------
+@given(x=floats(0.5, 3.0), c=floats(0.5, 3.0))
+def test_value_operators_with_numbers_on_either_side(x, c):
+    v = Value(x)
+    cases = {
+        "add": (v + c, x + c, c + v, c + x),
+        "sub": (v - c, x - c, c - v, c - x),
+        "mul": (v * c, x * c, c * v, c * x),
+        "div": (v / c, x / c, c / v, c / x),
+    }
+    for op, (left, left_expected, right, right_expected) in cases.items():
+        assert (left.op, right.op) == (op, op)
+        assert left.data == pytest.approx(left_expected) and right.data == pytest.approx(right_expected)
+        constant = left.parents[1]
+        assert (constant.data, constant.label, constant.parents) == (c, "", ())
+    assert (v**c).op == "pow" and (v**c).const == c and (v**c).data == pytest.approx(x**c)
+    assert (c**v).op == "powv" and (c**v).data == pytest.approx(c**x)
+    assert (v ** Value(c)).op == "powv" and (v ** Value(c)).parents[0] is v
+    assert (-v).data == -x and (-v).op == "neg" and abs(-v).data == x and abs(-v).op == "abs"
+
+
+@pytest.mark.parametrize("other", ["a", None, [1.0], 1j, object()])
+@pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow])
+def test_value_operator_rejects_unsupported_operand(op, other):
+    with pytest.raises(TypeError, match="Value"):
+        op(Value(2.0), other)
+    with pytest.raises(TypeError, match="Value"):  # Python's message for the reflected case names Value
+        op(other, Value(2.0))
+
+
+@pytest.mark.parametrize(
+    ("method", "x", "value", "derivative"),
+    [("exp", 1.0, math.e, math.e), ("log", math.e, 1.0, 1 / math.e), ("sqrt", 4.0, 2.0, 0.25),
+     ("tanh", 0.5, math.tanh(0.5), 1 - math.tanh(0.5) ** 2), ("sigmoid", 0.0, 0.5, 0.25), ("relu", -1.0, 0.0, 0.0),
+     ("relu", 2.0, 2.0, 1.0), ("sin", 1.0, math.sin(1.0), math.cos(1.0)), ("cos", 1.0, math.cos(1.0), -math.sin(1.0)),
+     ("step", 0.3, 1.0, 0.0), ("sign", -0.3, -1.0, 0.0)],
+)
+def test_value_methods_value_and_derivative(method, x, value, derivative):
+    v = getattr(Value(x), method)()
+    assert v.op == method and v.data == pytest.approx(value) and v.local_grads == pytest.approx((derivative,))
+
+
+# ---- BACKWARD() ---------------------------------------------------------------------------
+def test_value_reuse_accumulates_over_edges():
+    a = Value(3.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (4.0, 2.0, 1.0)
+
+
+def test_value_square_keeps_both_edges():
+    x = Value(-1.5)
+    y = x * x
+    assert y.parents == (x, x) and y.local_grads == (-1.5, -1.5)
+    y.backward()
+    assert x.grad == -3.0
+
+
+def test_value_backward_twice_doubles_leaves_only():
+    x, w, b = Value(2.0), Value(-0.5), Value(0.1)
+    h = w * x + b
+    loss = (h.sigmoid() - 1.0) ** 2
+    loss.backward()
+    leaves, interior = (x.grad, w.grad, b.grad), (h.grad, loss.grad)
+    s = 1 / (1 + math.exp(-(-0.5 * 2.0 + 0.1)))
+    dh = 2 * (s - 1) * s * (1 - s)
+    assert leaves == pytest.approx((dh * -0.5, dh * 2.0, dh), rel=1e-12)
+    loss.backward()
+    assert (x.grad, w.grad, b.grad) == tuple(2 * g for g in leaves)
+    assert (h.grad, loss.grad) == interior
+
+
+def test_value_backward_on_a_leaf_and_a_middle_node():
+    x = Value(1.5)
+    x.backward()
+    assert x.grad == 1.0
+    y = x * 3.0
+    z = y.exp()
+    y.backward()  # any Value may be the root; z is above it and untouched
+    assert (x.grad, y.grad, z.grad) == (4.0, 1.0, 0.0)
+
+
+def test_value_backward_chain_of_a_million_ops():
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y.sin()
+    y.backward()
+    # the chain rule by hand: dy/dx = Π cos(y_k) over the inputs y_k of each sin
+    t, expected = 1.0, 1.0
+    for _ in range(1_000_000):
+        expected *= math.cos(t)
+        t = math.sin(t)
+    assert y.data == t and x.grad == pytest.approx(expected, rel=1e-9)
+
+
+def test_value_backward_sum_of_a_million_terms():
+    xs = [Value(float(k)) for k in range(1000)]
+    total = sum(xs[i % 1000] for i in range(1_000_000))  # each leaf is a term 1000 times
+    total.backward()
+    assert total.data == 1000 * sum(range(1000))
+    assert all(x.grad == 1000.0 for x in xs)
+
+
+# ---- numerics and domains -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("build", "error", "words"),
+    [
+        (lambda: Value(0.0).log(), ValueError, ["log", "0.0"]),
+        (lambda: Value(-1.0).log(), ValueError, ["log", "-1.0"]),
+        (lambda: Value(-0.0).log(), ValueError, ["log", "-0.0"]),
+        (lambda: Value(-4.0).sqrt(), ValueError, ["sqrt", "-4.0"]),
+        (lambda: Value(0.0).sqrt(), ValueError, ["sqrt", "0.0"]),
+        (lambda: Value(1.0) / 0.0, ZeroDivisionError, ["div", "1.0", "0.0"]),
+        (lambda: 2.0 / Value(-0.0), ZeroDivisionError, ["div", "-0.0"]),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, ["pow", "0.0", "-1.0"]),
+        (lambda: Value(-0.0) ** -2, ZeroDivisionError, ["pow", "-0.0"]),
+        (lambda: Value(-8.0) ** (1 / 3), ValueError, ["pow", "-8.0", "not real"]),
+        (lambda: Value(0.0) ** 0.5, ValueError, ["pow", "0.0", "infinite derivative"]),
+        (lambda: Value(-2.0) ** math.inf, ValueError, ["pow", "inf"]),
+        (lambda: Value(2.0) ** math.nan, ValueError, ["pow", "nan"]),
+        (lambda: Value(10.0) ** 400, OverflowError, ["pow", "10.0", "overflow"]),
+        (lambda: Value(0.0) ** Value(2.0), ValueError, ["powv", "0.0", "positive"]),
+        (lambda: Value(-2.0) ** Value(2.0), ValueError, ["powv", "-2.0", "positive"]),
+        (lambda: 0 ** Value(1.0), ValueError, ["powv", "0.0"]),
+        (lambda: Value(10.0) ** Value(400.0), OverflowError, ["powv", "overflow"]),
+        (lambda: Value(1000.0).exp(), OverflowError, ["exp", "1000.0", "overflow"]),
+        (lambda: Value(math.inf).sin(), ValueError, ["sin", "inf"]),
+        (lambda: Value(-math.inf).cos(), ValueError, ["cos", "-inf"]),
+    ],
+)
+def test_value_outside_domain_raises_naming_op_and_value(build, error, words):
+    with pytest.raises(error) as info:
+        build()
+    for word in words:
+        assert word in str(info.value)
+
+
+@pytest.mark.parametrize(("x", "n", "value", "derivative"), [(-2.0, 3, -8.0, 12.0), (-2.0, 2.0, 4.0, -4.0),
+                                                             (-0.5, -1, -2.0, -4.0), (0.0, 2, 0.0, 0.0),
+                                                             (0.0, 1.5, 0.0, 0.0), (3.0, 0, 1.0, 0.0)])
+def test_value_pow_edge_cases(x, n, value, derivative):
+    xv = Value(x)
+    y = xv**n
+    y.backward()
+    assert (y.data, xv.grad) == (value, derivative)
+
+
+def test_value_nan_propagates_like_pytorch():
+    nan = Value(math.nan)
+    for y in (nan + 1.0, nan * 2.0, nan.tanh(), nan.sigmoid(), nan.relu(), nan.exp(), abs(nan), nan.sin()):
+        assert math.isnan(y.data)
+    with pytest.raises(ValueError, match="log: input nan"):
+        nan.log()
