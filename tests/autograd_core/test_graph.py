@@ -1,0 +1,99 @@
+"""Walking the graph: orders, BACKWARD() and forward mode on random programs, against central differences."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_core import Value
+from autograd_core.graph import (
+    backward,
+    count_children,
+    gradients,
+    push_tangents,
+    reverse_topological_order,
+    topological_order,
+)
+from autograd_core.testing import FLOAT_BACKEND, programs
+
+
+def central_differences(program, xs, h=1e-6):
+    """∂y/∂x_i ≈ (y(x + h e_i) − y(x − h e_i)) / 2h, on floats through the table's forward."""
+    partials = []
+    for i in range(len(xs)):
+        up, down = list(xs), list(xs)
+        up[i] += h
+        down[i] -= h
+        partials.append((program.run(FLOAT_BACKEND, *up) - program.run(FLOAT_BACKEND, *down)) / (2 * h))
+    return partials
+
+
+def close(a, b):
+    return a == pytest.approx(b, rel=1e-4, abs=1e-4)
+
+
+def test_count_children_counts_edges():
+    a = Value(1.0)
+    b = a + a
+    c = b * b
+    d = c + a
+    assert count_children(d) == {d: 0, c: 1, b: 2, a: 3}
+
+
+@given(programs(max_steps=12))
+def test_orders_respect_every_edge(program):
+    y = program.evaluate()
+    down = reverse_topological_order(y)
+    up = topological_order(y)
+    assert up == down[::-1] and down[0] is y
+    position = {v: k for k, v in enumerate(up)}
+    assert len(position) == len(up)  # each node once
+    assert all(position[p] < position[v] for v in up for p in v.parents)
+    assert set(position) == set(count_children(y))
+
+
+@given(programs())
+def test_gradients_match_central_differences(program):
+    xs = [Value(x) for x in program.inputs]
+    grads = gradients(program.evaluate(*xs))
+    for x, numeric in zip(xs, central_differences(program, program.inputs)):
+        assert close(grads.get(x, 0.0), numeric)
+
+
+@given(programs(), st.data())
+def test_forward_mode_matches_reverse_mode(program, data):
+    """v̇ = Σ_i ∂y/∂x_i · ẋ_i: push_tangents (forward, FORWARD() order) against gradients (reverse)."""
+    tangents = data.draw(st.lists(st.floats(-2, 2), min_size=len(program.inputs), max_size=len(program.inputs)))
+    xs = [Value(x) for x in program.inputs]
+    y = program.evaluate(*xs)
+    grads = gradients(y)
+    forward = push_tangents(y, dict(zip(xs, tangents)))[y]
+    assert forward == pytest.approx(sum(grads.get(x, 0.0) * t for x, t in zip(xs, tangents)), rel=1e-9, abs=1e-9)
+
+
+@given(programs())
+def test_gradients_leave_grad_fields_alone(program):
+    y = program.evaluate()
+    gradients(y)
+    gradients(y, create_graph=True)
+    assert all(v.grad == 0.0 for v in topological_order(y))
+
+
+@settings(max_examples=30)
+@given(programs())
+def test_gradients_with_create_graph_equal_float_gradients(program):
+    xs = [Value(x) for x in program.inputs]
+    y = program.evaluate(*xs)
+    floats, symbolic = gradients(y), gradients(y, create_graph=True)
+    for x in xs:
+        assert float(symbolic.get(x, 0.0)) == pytest.approx(floats.get(x, 0.0), rel=1e-12, abs=1e-12)
+
+
+@given(programs())
+def test_backward_sets_interior_and_adds_to_leaves(program):
+    xs = [Value(x) for x in program.inputs]
+    y = program.evaluate(*xs)
+    grads = gradients(y)
+    backward(y)
+    backward(y)
+    for v in topological_order(y):
+        assert v.grad == (2 * grads[v] if not v.parents else grads[v])
