@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import numbers
 from collections.abc import Callable, Sequence
@@ -11,12 +12,23 @@ from .value import Value
 
 Number = float | int
 
+# How many of grad/value_and_grad/hessian/jvp are evaluating f on Values right now.  A grad
+# called inside one of them must build the graph of its result even when its own arguments are
+# plain numbers: f may close over the outer Values, as in d/dx [d/dy (x·y)] = 1.
+_tracing: contextvars.ContextVar[int] = contextvars.ContextVar("tracing", default=0)
+
+
+def _check_argnums(argnums: object) -> None:
+    nums = (argnums,) if type(argnums) is int else argnums
+    if not isinstance(nums, (tuple, list)) or not all(type(i) is int for i in nums):
+        raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
+
 
 def _argnums(argnums: int | Sequence[int], nargs: int) -> tuple[int, ...]:
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for i in nums:
-        if not isinstance(i, int) or not -nargs <= i < nargs:
-            raise ValueError(f"argnums {argnums!r} does not fit a call with {nargs} argument(s)")
+        if not -nargs <= i < nargs:
+            raise ValueError(f"argnums {argnums!r} does not fit a call with {nargs} argument(s) (they count from 0)")
     return tuple(i % nargs for i in nums)
 
 
@@ -42,19 +54,29 @@ def _output(y: object, f: Callable) -> Value | float:
     )
 
 
+def _trace(f: Callable, xs: list[Value]) -> Value | float:
+    """f(*xs), with every grad called inside it building graphs (differentiable again)."""
+    token = _tracing.set(_tracing.get() + 1)
+    try:
+        return _output(f(*xs), f)
+    finally:
+        _tracing.reset(token)
+
+
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     """(f(x), ∂f/∂x) at once; ``argnums`` picks the argument(s), a tuple gives a tuple of partials.
 
     Called with numbers it returns floats; called with Values (inside another ``grad``) it
     returns Values, so derivatives nest to any depth: ``grad(grad(f))``.
     """
+    _check_argnums(argnums)
 
     @functools.wraps(f)
     def wrapped(*args: Number | Value):
         nums = _argnums(argnums, len(args))
-        nested = any(isinstance(a, Value) for a in args)
+        nested = _tracing.get() > 0 or any(isinstance(a, Value) for a in args)
         xs = [_fresh(a) for a in args]
-        y = _output(f(*xs), f)
+        y = _trace(f, xs)
         if isinstance(y, Value):
             grads = gradients(y, create_graph=nested)
             partials = [grads.get(xs[i], 0.0) for i in nums]
@@ -83,7 +105,7 @@ def hessian(f: Callable) -> Callable:
     @functools.wraps(f)
     def wrapped(*args: Number) -> list[list[float]]:
         xs = [Value(a) for a in args]
-        y = _output(f(*xs), f)
+        y = _trace(f, xs)
         if not isinstance(y, Value):
             return [[0.0] * len(xs) for _ in xs]
         first = gradients(y, create_graph=True)
@@ -103,7 +125,7 @@ def jvp(f: Callable, primals: Sequence[Number], tangents: Sequence[Number]) -> t
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
     xs = [Value(p) for p in primals]
     seeds = {x: Value(t).data for x, t in zip(xs, tangents)}
-    y = _output(f(*xs), f)
+    y = _trace(f, xs)
     if not isinstance(y, Value):
         return y, 0.0
     return y.data, push_tangents(y, seeds)[y]
