@@ -1,0 +1,212 @@
+"""Every demo's checked numbers, asserted against independent oracles (closed forms, numpy, finite differences)."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from demos import _common, activations, encoder, gradcheck, logistic, modes, moons, neuron, numpy_net, xor
+
+reals = st.floats(-3.0, 3.0, allow_nan=False)
+
+
+# ---- _common ------------------------------------------------------------------------------
+def test_checks_exit_code_is_one_when_a_check_fails(capsys):
+    checks = _common.Checks("example")
+    assert checks.close("agree", [1.0, 2.0], [1.0, 2.0 + 1e-13], 1e-12)
+    assert checks.exit_code() == 0
+    assert not checks.close("disagree", [1.0], [1.1], 1e-12)
+    assert checks.exit_code() == 1
+    assert "FAIL disagree" in capsys.readouterr().out
+
+
+def test_agree_is_relative_for_large_and_absolute_for_small_numbers():
+    assert _common.agree(1e6, 1e6 + 1e-7, 1e-12)  # 1e-7 ≤ 1e-12 · 1e6
+    assert not _common.agree(1e6, 1e6 + 1e-5, 1e-12)
+    assert _common.agree(1e-20, 0.0, 1e-12)
+    assert not _common.agree(0.0, 1e-11, 1e-12)
+
+
+def test_parse_args_help_names_the_demo_and_out_folder(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        _common.parse_args(neuron.__doc__, "neuron", ["--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert "python -m demos.neuron" in text and "--out" in text and "seed 000" in text
+
+
+def test_parse_args_creates_the_out_folder(tmp_path):
+    args = _common.parse_args(None, "x", ["--out", str(tmp_path / "a" / "b")])
+    assert args.out.is_dir()
+
+
+def test_table_aligns_columns():
+    lines = _common.table(["a", "bb"], [(1.0, "x"), (0.123456789, "yyy")]).splitlines()
+    assert lines[0] == "       a   bb"
+    assert lines[2] == "       1    x"
+    assert lines[3] == "0.123457  yyy"
+
+
+# ---- neuron (seed 000) -------------------------------------------------------------------
+def test_neuron_seven_partials_equal_closed_forms():
+    got = neuron.partials()
+    assert list(got) == ["L", "r", "l", "u", "z", "w", "b"]
+    for engine, exact in got.values():
+        assert engine == pytest.approx(exact, rel=1e-12, abs=1e-12)
+    # numbers worked out independently: σ(0.9) = 0.710949502625004, ∂L/∂w = (u − y)σ′x + 2λw
+    s = 1 / (1 + math.exp(-0.9))
+    assert got["u"][0] == pytest.approx(s - 0.2, rel=1e-12)
+    assert got["w"][0] == pytest.approx((s - 0.2) * s * (1 - s) * 1.5 + 2 * 0.1 * 0.8, rel=1e-12)
+
+
+@given(reals, reals, reals, reals, st.floats(0.0, 1.0))
+def test_neuron_backward_equals_closed_forms_anywhere(x, y, w, b, lam):
+    v = neuron.forward(x, y, w, b, lam)
+    v["L"].backward()
+    exact = neuron.closed_forms(x, y, w, b, lam)
+    for name in neuron.ORDER:
+        assert v[name].grad == pytest.approx(exact[name], rel=1e-12, abs=1e-12)
+
+
+# ---- logistic (seed 001) -----------------------------------------------------------------
+def test_logistic_error_signals_by_hand_equal_engine():
+    rows = logistic.error_signals()
+    assert len(rows) == 3
+    for signals in rows:
+        assert list(signals) == ["y", "s", "w", "b"]
+        for hand, engine in signals.values():
+            assert engine == pytest.approx(hand, rel=1e-12, abs=1e-12)
+        assert signals["b"][1] == signals["s"][1]  # δ_b = δ_s
+
+
+@given(reals, reals, reals, st.sampled_from([0.0, 1.0]))
+def test_logistic_delta_w_is_delta_s_times_x(w, b, x, t):
+    engine = logistic.by_engine(w, b, x, t)
+    assert engine["w"] == pytest.approx(engine["s"] * x, rel=1e-12, abs=1e-15)
+    assert engine == pytest.approx(logistic.by_hand(w, b, x, t), rel=1e-12, abs=1e-15)
+
+
+# ---- numpy_net (seed 001) ----------------------------------------------------------------
+def test_numpy_net_gradients_equal_the_slides_numpy_backward():
+    grads = numpy_net.gradients()
+    assert grads["grad_w1"][1].shape == (20, 10) and grads["grad_w2"][1].shape == (10, 3)
+    for engine, oracle in grads.values():
+        scale = np.abs(oracle).max()
+        assert scale > 1.0  # a real gradient, not zeros
+        np.testing.assert_allclose(engine, oracle, rtol=1e-12, atol=1e-12 * scale)
+
+
+def test_numpy_net_training_follows_numpy_and_lowers_the_loss():
+    history = numpy_net.train(steps=3)
+    for engine, oracle in history:
+        assert engine == pytest.approx(oracle, rel=1e-12)
+    assert history[-1][0] < history[0][0] / 2
+
+
+# ---- modes (seed 002) --------------------------------------------------------------------
+def test_modes_forward_and_reverse_agree_with_closed_form():
+    results = modes.sweep(max_n=32)
+    assert [r["n"] for r in results] == [1, 2, 4, 8, 16, 32]
+    for r in results:
+        assert r["nodes"] == 4 * r["n"] - 1  # n leaves, n products, n tanh, n − 1 adds
+        assert r["forward_visits"] == r["n"] * r["reverse_visits"]
+        np.testing.assert_allclose(r["reverse"], r["forward"], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(r["reverse"], r["exact"], rtol=1e-12, atol=1e-12)
+
+
+def test_modes_closed_form_matches_finite_differences():
+    xs = [0.3, -1.1, 0.7]
+    eps = 1e-6
+    f = lambda *v: modes.f(*[_Float(a) for a in v]).value
+    numeric = [(f(*_shift(xs, i, eps)) - f(*_shift(xs, i, -eps))) / (2 * eps) for i in range(3)]
+    np.testing.assert_allclose(modes.closed_form(xs), numeric, rtol=1e-7)
+
+
+class _Float:
+    """A float with the two methods f uses, so f can be evaluated without the engine."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __mul__(self, other):
+        return _Float(self.value * other.value)
+
+    def __add__(self, other):
+        return _Float(self.value + other.value)
+
+    def tanh(self):
+        return _Float(math.tanh(self.value))
+
+
+def _shift(xs, i, d):
+    return [x + d if j == i else x for j, x in enumerate(xs)]
+
+
+# ---- gradcheck ---------------------------------------------------------------------------
+def test_gradcheck_demo_passes_catches_and_warns_where_it_should():
+    r = gradcheck.results()
+    assert r["network"] == "passed" and r["right_rule"] == "passed"
+    assert r["wrong_rule"].count("MISMATCH") == 2 and "GradcheckError" not in r["wrong_rule"]
+    assert "rel err" in r["wrong_rule"]
+    assert r["wrong_rule_lucky_point"] == "passed"
+    assert r["kink_passed"] is True and len(r["kink_warnings"]) == 2
+    assert all("relu" in m and "kink" in m for m in r["kink_warnings"])
+    assert not r["other_warnings"]
+
+
+def test_gradcheck_demo_softplus_rows_differ_only_in_the_rule():
+    x = 0.9
+    v = gradcheck.SOFTPLUS.forward(x)
+    assert v == pytest.approx(math.log(1 + math.exp(x)), rel=1e-15)
+    assert gradcheck.SOFTPLUS.local(x, v)[0] == pytest.approx(1 / (1 + math.exp(-x)), rel=1e-15)
+    assert gradcheck.SOFTPLUS_WRONG.local(x, v)[0] == pytest.approx(1 / (1 + math.exp(x)), rel=1e-15)
+
+
+# ---- activations -------------------------------------------------------------------------
+def test_activations_table_derivatives_equal_torch():
+    torch = pytest.importorskip("torch")
+    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "sign": torch.sign}
+    table = activations.derivatives()
+    for name, fn in functions.items():
+        for x, v, local, _ in table[name]:
+            t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+            out = fn(t)
+            out.backward()
+            assert v == pytest.approx(out.item(), rel=1e-15)
+            assert local == pytest.approx(t.grad.item(), rel=1e-12, abs=1e-15), (name, x)
+
+
+def test_activations_kinks_have_no_finite_difference_and_step_sign_have_zero_gradient():
+    table = activations.derivatives()
+    for name in ("relu", "step", "sign"):
+        assert [numeric is None for x, _, _, numeric in table[name]] == [x == 0.0 for x in activations.POINTS]
+    assert all(local == 0.0 for name in ("step", "sign") for _, _, local, _ in table[name])
+    for name in ("sigmoid", "tanh"):
+        for _, _, local, numeric in table[name]:
+            assert local == pytest.approx(numeric, rel=1e-6)
+
+
+# ---- xor (seed 001) ----------------------------------------------------------------------
+def test_xor_no_line_separates_but_two_layers_do():
+    assert xor.best_line_accuracy() == 0.75
+    results = xor.train()
+    assert results["network"]["accuracy"] == 1.0
+    assert results["neuron"]["loss"] == pytest.approx(math.log(2), abs=1e-4)
+
+
+# ---- encoder (seed 001) ------------------------------------------------------------------
+def test_encoder_reproduces_all_eight_inputs():
+    r = encoder.train()
+    for x, hidden, out in zip(r["X"], r["hidden"], r["outputs"]):
+        assert [round(p) for p in out] == x
+        assert len(hidden) == 3 and all(0.0 < h < 1.0 for h in hidden)
+
+
+# ---- moons -------------------------------------------------------------------------------
+def test_moons_reaches_97_percent():
+    result = moons.train(compiled=moons.compiled_available(), progress=False)
+    assert result["accuracy"] >= 0.97
+    assert len(result["history"]["loss"]) == moons.STEPS
+    assert result["history"]["lr"][0] == 1.0 and result["history"]["lr"][-1] == pytest.approx(1.0 - 0.9 * 99 / 100)
