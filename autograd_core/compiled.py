@@ -177,11 +177,11 @@ def _outputs(y: object, has_aux: bool) -> list[Value]:
         if not (isinstance(y, tuple) and len(y) == 2):
             raise TypeError("compile(f, has_aux=True): f must return a pair (loss, aux)")
         y, aux = y
-        aux = list(aux) if isinstance(aux, (list, tuple)) else [aux]
+        ys = [y, *(aux if isinstance(aux, (list, tuple)) else [aux])]
     else:
-        aux = []
+        ys = list(y) if isinstance(y, (list, tuple)) else [y]
     outs = []
-    for o in [y, *aux]:
+    for o in ys:
         if isinstance(o, (int, float)) and not isinstance(o, bool):
             o = Value(float(o))  # a constant output: a leaf of its own
         if not isinstance(o, Value):
@@ -347,6 +347,7 @@ class Compiled:
         self.tape: _Tape | None = None
         self._shapes: tuple | None = None
         self._needs: dict[tuple, list] = {}
+        self._several = False  # f returned a list of outputs
 
     def __repr__(self) -> str:
         if self.tape is None:
@@ -395,6 +396,7 @@ class Compiled:
             values = (a[sample] if k == _BATCHED else a).reshape(-1)
             leaves.append([Value(float(x)) for x in values])
         y = self.f(*[_nest(ls, s) for ls, s in zip(leaves, shapes)])
+        self._several = not self.has_aux and isinstance(y, (list, tuple))
         return _Tape(_outputs(y, self.has_aux), leaves, kinds, self.params)
 
     def _ready(self, args: tuple) -> tuple:
@@ -449,14 +451,17 @@ class Compiled:
             return V[row].copy()
         return np.full(B, U[row]) if size is not None else np.asarray(U[row])
 
+    def _all_outputs(self, U: np.ndarray, V: np.ndarray, B: int, size: int | None) -> list[np.ndarray]:
+        return [self._output(U, V, i, B, size) for i in range(len(self.tape.outputs))]
+
     def __call__(self, *args: object):
-        """f on every sample: an array of outputs (a tuple of them if f returns several)."""
+        """f on every sample: an array of outputs (a list of them if f returns several)."""
         arrays, size = self._ready(args)
         U, V, _, B = self._forward(arrays, size)
-        outs = [self._output(U, V, i, B, size) for i in range(len(self.tape.outputs))]
+        outs = self._all_outputs(U, V, B, size)
         if self.has_aux:
             return outs[0], outs[1:]
-        return outs[0]
+        return outs if self._several else outs[0]
 
     def _needs_grad(self, argnums: tuple) -> list:
         """Per group and input: does any ∂L/∂leaf we were asked for flow through it?"""
@@ -483,6 +488,36 @@ class Compiled:
         self._needs[argnums] = plan
         return plan
 
+    def _backward(self, arrays: list, size: int | None, run: tuple, seeds: list, wanted: tuple) -> tuple:
+        """∂L/∂args (and ∂L/∂params) from the messages ``seeds`` = ∂L/∂(output i) per sample."""
+        t = self.tape
+        U, V, saved, B = run
+        GU = np.zeros(t.sizes[_UNIFORM])
+        GV = np.zeros((t.sizes[_BATCHED], B))
+        for (k, row), seed in zip(t.outputs, seeds):
+            if k == _BATCHED:
+                GV[row] += seed
+            else:
+                GU[row] += np.sum(seed)  # the same f for every sample
+        plan = self._needs_grad(wanted)
+        for g, xs, needs in zip(reversed(t.groups), reversed(saved), reversed(plan)):
+            if any(needs):
+                g.backward(U, V, GU, GV, xs, needs)
+        grads = []
+        for i, (a, (k, start, stop)) in enumerate(zip(arrays, t.arg_slices)):
+            if i not in wanted:
+                grads.append(None)
+            elif k == _BATCHED:
+                grads.append(GV[start:stop].T.reshape(a.shape).copy())
+            else:
+                grads.append(GU[start:stop].reshape(a.shape).copy())
+        if self.params:
+            return tuple(grads), GU[t.param_rows].copy()
+        return (tuple(grads),)
+
+    def _wanted(self, arrays: list, argnums: Sequence[int] | None) -> tuple[int, ...]:
+        return tuple(range(len(arrays))) if argnums is None else tuple(i % len(arrays) for i in argnums)
+
     def value_and_grad(self, *args: object, reduce: str = "sum", argnums: Sequence[int] | None = None):
         """(L, ∂L/∂args) for L = Σ_b f(args_b) (``reduce="sum"``) or its mean over the batch.
 
@@ -494,38 +529,36 @@ class Compiled:
         if reduce not in ("sum", "mean"):
             raise ValueError(f"compiled: reduce must be 'sum' or 'mean', got {reduce!r}")
         arrays, size = self._ready(args)
-        wanted = tuple(range(len(arrays))) if argnums is None else tuple(i % len(arrays) for i in argnums)
-        U, V, saved, B = self._forward(arrays, size)
-        t = self.tape
-        k, row = t.outputs[0]
-        n = 1 if size is None else size
-        GU = np.zeros(t.sizes[_UNIFORM])
-        GV = np.zeros((t.sizes[_BATCHED], B))
-        scale = 1.0 if reduce == "sum" else 1.0 / n
-        if k == _BATCHED:
-            GV[row] = scale
-            value = V[row].sum() * scale
-        else:
-            GU[row] = n * scale  # the same f for every sample
-            value = U[row] * n * scale
-        plan = self._needs_grad(wanted)
-        for g, xs, needs in zip(reversed(t.groups), reversed(saved), reversed(plan)):
-            if any(needs):
-                g.backward(U, V, GU, GV, xs, needs)
-        grads = []
-        for i, (a, (kk, start, stop)) in enumerate(zip(arrays, t.arg_slices)):
-            if i not in wanted:
-                grads.append(None)
-            elif kk == _BATCHED:
-                grads.append(GV[start:stop].T.reshape(a.shape).copy())
-            else:
-                grads.append(GU[start:stop].reshape(a.shape).copy())
-        out = float(value)
-        if self.has_aux:
-            out = (out, [self._output(U, V, i, B, size) for i in range(1, len(t.outputs))])
-        if self.params:
-            return out, tuple(grads), GU[t.param_rows].copy()
-        return out, tuple(grads)
+        if self._several:
+            raise TypeError("compiled.value_and_grad: f returns several outputs; use has_aux=True or vjp")
+        run = self._forward(arrays, size)
+        B = run[3]
+        outs = self._all_outputs(*run[:2], B, size)
+        scale = 1.0 if reduce == "sum" else 1.0 / (size or 1)
+        value = float(outs[0].sum() * scale)
+        seeds = [np.full(B, scale)] + [0.0] * (len(outs) - 1)
+        grads = self._backward(arrays, size, run, seeds, self._wanted(arrays, argnums))
+        return ((value, outs[1:]) if self.has_aux else value, *grads)
+
+    def vjp(self, *args: object, argnums: Sequence[int] | None = None) -> tuple:
+        """(outputs, pullback): ``pullback(*cotangents)`` gives Σ_b Σ_i c_ib · ∂f_i(args_b)/∂args.
+
+        One cotangent per output of f (an array over the batch, or a number); the result has
+        the form of ``value_and_grad`` 's gradients: ``grads`` or ``(grads, param_grads)``.
+        """
+        arrays, size = self._ready(args)
+        run = self._forward(arrays, size)
+        outs = self._all_outputs(*run[:2], run[3], size)
+        wanted = self._wanted(arrays, argnums)
+
+        def pullback(*cotangents: object):
+            if len(cotangents) != len(outs):
+                raise TypeError(f"pullback: f has {len(outs)} output(s), got {len(cotangents)} cotangent(s)")
+            seeds = [np.broadcast_to(np.asarray(c, dtype=float), o.shape) for c, o in zip(cotangents, outs)]
+            grads = self._backward(arrays, size, run, seeds, wanted)
+            return grads if self.params else grads[0]
+
+        return (outs if self._several or self.has_aux else outs[0]), pullback
 
 
 def compile(

@@ -196,3 +196,15 @@ def test_compiled_data_dependent_branch_detected():
     c.check_trace(np.array([1.0, 5.0]))
     with pytest.raises(TraceMismatchError, match="different graph"):
         c.check_trace(xs, sample=1)
+
+
+def test_compiled_vjp_several_outputs():
+    # f = (a·x, sin x): pullback(c, d) = (c·a + d·cos x per sample, Σ_b c_b·x_b).
+    c = ac.compile(lambda x, a: [a * x, x.sin()])
+    x, cot1, cot2 = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, -1.0]), np.array([3.0, 0.0, 1.0])
+    (ax, sx), pullback = c.vjp(x, 1.5)
+    assert np.allclose(ax, 1.5 * x) and np.allclose(sx, np.sin(x))
+    gx, ga = pullback(cot1, cot2)
+    assert np.allclose(gx, cot1 * 1.5 + cot2 * np.cos(x), rtol=1e-14) and math.isclose(ga, cot1 @ x)
+    with pytest.raises(TypeError, match="cotangent"):
+        pullback(cot1)
