@@ -20,6 +20,8 @@ Scalar = Value | float
 
 def _sum(terms: Sequence[Scalar]) -> Value:
     """Σ terms as a chain of adds (no extra 0 leaf)."""
+    if not terms:
+        raise ValueError("nothing to sum: the list of predictions or parameters is empty")
     total = _value(terms[0])
     for t in terms[1:]:
         total = total + t

@@ -11,9 +11,7 @@ from __future__ import annotations
 try:
     import torch
 except ImportError as err:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "MLP.to_torch/from_torch need PyTorch, which is not installed: pip install torch"
-    ) from err
+    raise ImportError("MLP.to_torch/from_torch need PyTorch, which is not installed: pip install torch") from err
 
 from .modules import MLP, build
 
@@ -78,7 +76,7 @@ def from_torch(seq: torch.nn.Sequential) -> MLP:
                 raise ValueError(f"from_torch: Linear at position {i} has no bias; every neuron here has one")
             if sizes and m.in_features != sizes[-1]:
                 raise ValueError(
-                    f"from_torch: Linear at position {i} takes {m.in_features} inputs, the previous layer gives {sizes[-1]}"
+                    f"from_torch: Linear at position {i} takes {m.in_features} inputs, the last gives {sizes[-1]}"
                 )
             sizes += [m.in_features] if not sizes else []
             sizes.append(m.out_features)
