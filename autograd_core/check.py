@@ -28,7 +28,10 @@ def _evaluate(f: Callable, xs: list[float]) -> tuple[float, list[Value]]:
 
 
 def _kinks_between(f: Callable, center: list[float], i: int, eps: float) -> list[str]:
-    """The kinks that x_i ± eps reaches: a kinked op whose input lies on both sides of (or at) its kink."""
+    """The kinks that x_i ± eps reaches: a kinked op whose input moves with x_i and reaches its kink.
+
+    An op whose input does not move with x_i cannot bend f along x_i, even when it sits on its kink.
+    """
     runs = []
     for delta in (0.0, eps, -eps):
         xs = list(center)
@@ -44,7 +47,9 @@ def _kinks_between(f: Callable, center: list[float], i: int, eps: float) -> list
             continue
         inputs = [r[k].parents[0].data for r in runs] if same_graph else [node.parents[0].data]
         for c in op.kinks:
-            if min(inputs) <= c <= max(inputs) or abs(inputs[0] - c) <= eps:
+            if (min(inputs) < max(inputs) and min(inputs) <= c <= max(inputs)) or (
+                not same_graph and abs(inputs[0] - c) <= eps
+            ):
                 where = f" ({node.label})" if node.label else ""
                 found.append(f"{op.name}{where} has input {inputs[0]:.3g}, within eps of its kink at {c:g}")
     return found
@@ -69,6 +74,10 @@ def gradcheck(f: Callable, *inputs: float, eps: float = 1e-6, atol: float = 1e-5
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input: gradcheck(f, 0.3, -1.1)")
+    if not (eps > 0.0 and atol >= 0.0 and rtol >= 0.0):
+        raise ValueError(
+            f"gradcheck needs eps > 0, atol ≥ 0 and rtol ≥ 0; got eps={eps!r}, atol={atol!r}, rtol={rtol!r}"
+        )
     xs = [Value(x).data for x in inputs]
     _, analytic = value_and_grad(f, argnums=tuple(range(len(xs))))(*xs)
     rows, failures, kinks = [], [], []
@@ -92,9 +101,11 @@ def gradcheck(f: Callable, *inputs: float, eps: float = 1e-6, atol: float = 1e-5
         )
     if failures:
         header = f"{'input':>10} {'value':>12} {'analytic':>14} {'numeric':>14} {'abs err':>10} {'rel err':>10}"
+        at_kink = {i for i, _ in kinks}
+        verdicts = ["ok" if ok else ("kink (not compared)" if i in at_kink else "MISMATCH") for i, *_, ok in rows]
         lines = [
-            f"{names[i]:>10} {x:>12.6g} {a:>14.8g} {n:>14.8g} {e:>10.2e} {r:>10.2e}  {'ok' if ok else 'MISMATCH'}"
-            for i, x, a, n, e, r, ok in rows
+            f"{names[i]:>10} {x:>12.6g} {a:>14.8g} {n:>14.8g} {e:>10.2e} {r:>10.2e}  {verdict}"
+            for (i, x, a, n, e, r, _), verdict in zip(rows, verdicts)
         ]
         raise GradcheckError(
             f"gradcheck failed: reverse-mode and central-difference derivatives disagree "
