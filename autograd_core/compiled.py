@@ -87,9 +87,7 @@ class _OpGroup:
 
     def _inputs(self, U: np.ndarray, V: np.ndarray) -> list:
         col = self.out_kind == _BATCHED
-        return [
-            V[i] if k == _BATCHED else (U[i][:, None] if col else U[i]) for i, k in zip(self.idx, self.kinds)
-        ]
+        return [V[i] if k == _BATCHED else (U[i][:, None] if col else U[i]) for i, k in zip(self.idx, self.kinds)]
 
     def forward(self, U: np.ndarray, V: np.ndarray) -> list:
         xs = self._inputs(U, V)

@@ -31,9 +31,7 @@ def interpreted(f, *xs: float) -> tuple[float, list[float]]:
 def test_compiled_program_matches_interpreted(program, shared, reduce):
     # Per-sample inputs are the drawn ones nudged by 1e-7: still well inside every domain.
     batch = 4
-    args = [
-        np.asarray(x) if shared[i] else x + 1e-7 * np.arange(batch) for i, x in enumerate(program.inputs)
-    ]
+    args = [np.asarray(x) if shared[i] else x + 1e-7 * np.arange(batch) for i, x in enumerate(program.inputs)]
     if all(a.ndim == 0 for a in args):
         batch = 1  # nothing per sample: f is computed once
     c = ac.compile(program.evaluate)

@@ -1,0 +1,537 @@
+"""The workloads: each runs on every engine and returns one ``Row`` per engine.
+
+Every engine gets the same data and the same initial weights; the moons and seed-001 rows
+record the step-0 loss so that the report can check the engines compute the same thing.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import math
+import random
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import engines as E
+
+
+@dataclass
+class Row:
+    """One engine on one workload: a median ``value`` in ``unit``, or a status saying why not."""
+
+    workload: str
+    engine: str
+    value: float | None = None
+    unit: str = "ms"
+    status: str = "ok"
+    note: str = ""
+    loss0: float | None = None  # step-0 loss, for the agreement check
+    better: str = "lower"  # which way is better, for the ratio to micrograd
+    extra: dict = field(default_factory=dict)
+
+
+def median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, list]:
+    """Median wall time of ``repeats`` calls, and what each call returned."""
+    times, results = [], []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        results.append(run())
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), results
+
+
+def _missing(workload: str, engine: str, unit: str = "ms") -> Row | None:
+    return None if E.installed(engine) else Row(workload, engine, unit=unit, status="not installed")
+
+
+# ---- moons step: MLP 2-16-16-1 ReLU, hinge + 1e-4·L2, forward + backward + SGD --------------
+SIZES = (2, 16, 16, 1)
+LR = 0.05
+
+
+def moons_data(n: int, seed: int = 0) -> tuple[list[tuple[float, float]], list[float]]:
+    """Two interleaving half circles with Gaussian noise σ = 0.1; labels ±1."""
+    rng = random.Random(seed)
+    X, Y = [], []
+    for i in range(n):
+        t = math.pi * rng.random()
+        x, y, label = (math.cos(t), math.sin(t), 1.0) if i % 2 == 0 else (1 - math.cos(t), 0.5 - math.sin(t), -1.0)
+        X.append((x + rng.gauss(0, 0.1), y + rng.gauss(0, 0.1)))
+        Y.append(label)
+    return X, Y
+
+
+def init_weights(sizes=SIZES, seed: int = 1) -> list[float]:
+    """Flat initial weights, layer by layer: W row-major (w ~ U(−1, 1)), then b = 0."""
+    rng = random.Random(seed)
+    flat = []
+    for nin, nout in itertools.pairwise(sizes):
+        flat += [rng.uniform(-1.0, 1.0) for _ in range(nin * nout)] + [0.0] * nout
+    return flat
+
+
+def mlp(weights: list, x: list, relu: Callable, sizes=SIZES) -> object:
+    """The MLP's score on one input, written once for every scalar engine (and for compile())."""
+    h, k = list(x), 0
+    for layer, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+        rows = [weights[k + j * nin : k + (j + 1) * nin] for j in range(nout)]
+        bias = weights[k + nin * nout : k + nin * nout + nout]
+        h = [sum((w * xi for w, xi in zip(row, h)), b) for row, b in zip(rows, bias)]
+        if layer < len(sizes) - 2:
+            h = [relu(v) for v in h]
+        k += nin * nout + nout
+    return h[0]
+
+
+def _scalar_moons(S: E.Scalar, X, Y, repeats: int) -> tuple[float, float]:
+    params = [S.leaf(w) for w in init_weights()]
+
+    def step() -> float:
+        scores = [mlp(params, x, S.relu) for x in X]
+        data = sum(S.relu(1 - y * s) for s, y in zip(scores, Y)) * (1.0 / len(X))
+        L = data + 1e-4 * sum(p * p for p in params)
+        S.backward(L)
+        loss = S.data(L)
+        S.sgd(params, LR)
+        return loss
+
+    t, losses = median_seconds(step, repeats)
+    return t, losses[0]
+
+
+def _torch_moons(X, Y, repeats: int) -> tuple[float, float]:
+    import torch
+
+    flat, tensors, k = init_weights(), [], 0
+    for nin, nout in itertools.pairwise(SIZES):
+        W = torch.tensor(flat[k : k + nin * nout], dtype=torch.float64).reshape(nout, nin)
+        b = torch.tensor(flat[k + nin * nout : k + nin * nout + nout], dtype=torch.float64)
+        tensors += [W.requires_grad_(), b.requires_grad_()]
+        k += nin * nout + nout
+    Xt, Yt = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+
+    def step() -> float:
+        h = Xt
+        for i in range(0, len(tensors), 2):
+            h = h @ tensors[i].T + tensors[i + 1]
+            if i < len(tensors) - 2:
+                h = torch.relu(h)
+        L = torch.relu(1 - Yt * h[:, 0]).mean() + 1e-4 * sum((p * p).sum() for p in tensors)
+        L.backward()
+        with torch.no_grad():
+            for p in tensors:
+                p -= LR * p.grad
+                p.grad = None
+        return L.item()
+
+    t, losses = median_seconds(step, repeats)
+    return t, losses[0]
+
+
+def _hips_moons(X, Y, repeats: int) -> tuple[float, float]:
+    import autograd.numpy as anp
+    from autograd import value_and_grad
+
+    flat, ws, k = np.array(init_weights()), [], 0
+    for nin, nout in itertools.pairwise(SIZES):
+        ws += [flat[k : k + nin * nout].reshape(nout, nin), flat[k + nin * nout : k + nin * nout + nout]]
+        k += nin * nout + nout
+    Xa, Ya = np.array(X), np.array(Y)
+
+    def loss(ws):
+        h = Xa
+        for i in range(0, len(ws), 2):
+            h = anp.dot(h, ws[i].T) + ws[i + 1]
+            if i < len(ws) - 2:
+                h = anp.where(h > 0, h, 0.0)
+        data = anp.mean(anp.maximum(1 - Ya * h[:, 0], 0.0))
+        return data + 1e-4 * sum(anp.sum(w * w) for w in ws)
+
+    vg = value_and_grad(loss)
+
+    def step() -> float:
+        nonlocal ws
+        L, g = vg(ws)
+        ws = [w - LR * gw for w, gw in zip(ws, g)]
+        return float(L)
+
+    t, losses = median_seconds(step, repeats)
+    return t, losses[0]
+
+
+def _compiled_moons(X, Y, repeats: int) -> tuple[float, float, float]:
+    from autograd_core import compile
+
+    def per_sample(x, y, w):
+        return (1 - y * mlp(w, x, lambda v: v.relu())).relu() + 1e-4 * sum(p * p for p in w)
+
+    f = compile(per_sample, batched=(0, 1))
+    Xa, Ya, W = np.array(X), np.array(Y), np.array(init_weights())
+    t0 = time.perf_counter()
+    f.value_and_grad(Xa[:1], Ya[:1], W)  # the trace, once
+    trace = time.perf_counter() - t0
+
+    def step() -> float:
+        nonlocal W
+        L, (_, _, g) = f.value_and_grad(Xa, Ya, W, reduce="mean", argnums=(2,))
+        W = W - LR * g
+        return L
+
+    t, losses = median_seconds(step, repeats)
+    return t, losses[0], trace
+
+
+def moons(quick: bool) -> list[Row]:
+    n, repeats = (10, 2) if quick else (100, 5)
+    X, Y = moons_data(n)
+    name = f"moons step ({n} points)"
+    rows = []
+    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED):
+        missing = _missing(name, engine)
+        if missing:
+            rows.append(missing)
+            continue
+        note = ""
+        if engine in E.SCALAR_ENGINES:
+            t, loss0 = _scalar_moons(E.SCALAR_ENGINES[engine](), X, Y, repeats if engine != E.TORCH_SCALAR else 3)
+        elif engine == E.TORCH_BATCHED:
+            t, loss0 = _torch_moons(X, Y, 20 * repeats)
+        elif engine == E.HIPS:
+            t, loss0 = _hips_moons(X, Y, 20 * repeats)
+        else:
+            t, loss0, trace = _compiled_moons(X, Y, 20 * repeats)
+            note = f"trace once: {trace * 1e3:.0f} ms"
+        rows.append(Row(name, engine, t * 1e3, "ms", loss0=loss0, note=note))
+    return rows
+
+
+# ---- chain: y ← y·a, N times; depth ----------------------------------------------------------
+PEER_CAP = 100_000  # peers above this take minutes or gigabytes; said so in their rows
+
+
+def _chain_scalar(S: E.Scalar, n: int) -> tuple[float, float | None]:
+    """Seconds to build y = x·aⁿ and to back-propagate (None: BACKWARD() raised RecursionError)."""
+    x, a = S.leaf(1.0), S.leaf(0.999999)
+    t = time.perf_counter()
+    y = x
+    for _ in range(n):
+        y = y * a
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        S.backward(y)
+    except RecursionError:
+        return build, None
+    back = time.perf_counter() - t
+    expect = n * 0.999999 ** (n - 1)
+    if not math.isclose(S.grad(a), expect, rel_tol=1e-6):
+        raise ArithmeticError(f"∂y/∂a = {S.grad(a)}, expected {expect}")
+    return build, back
+
+
+def _chain_hips(n: int) -> tuple[float, float | None]:
+    from autograd.core import make_vjp
+
+    def f(a):
+        y = 1.0
+        for _ in range(n):
+            y = y * a
+        return y
+
+    t = time.perf_counter()
+    vjp, _ = make_vjp(f, 0.999999)
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    vjp(1.0)
+    return build, time.perf_counter() - t
+
+
+def chain(quick: bool) -> list[Row]:
+    rows = []
+    for n in (1_000,) if quick else (1_000, 10_000, 100_000, 1_000_000):
+        build_name, back_name = f"chain build, N={n:.0e}", f"chain backward, N={n:.0e}"
+        for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.HIPS):
+            missing = _missing(build_name, engine, "ns/op")
+            if missing:
+                rows += [missing, Row(back_name, engine, unit="ns/op", status="not installed")]
+                continue
+            if engine != E.OURS and n > PEER_CAP:
+                skip = f"skipped: N > {PEER_CAP:.0e} for peers (minutes)"
+                rows += [Row(name, engine, unit="ns/op", status=skip) for name in (build_name, back_name)]
+                continue
+            build, back = _chain_hips(n) if engine == E.HIPS else _chain_scalar(E.SCALAR_ENGINES[engine](), n)
+            rows.append(Row(build_name, engine, build / n * 1e9, "ns/op"))
+            if back is None:
+                rows.append(Row(back_name, engine, unit="ns/op", status="failed: RecursionError"))
+            else:
+                rows.append(Row(back_name, engine, back / n * 1e9, "ns/op"))
+            gc.collect()
+    return rows
+
+
+def _survives(engine: str, n: int) -> bool:
+    try:
+        return (_chain_hips(n) if engine == E.HIPS else _chain_scalar(E.SCALAR_ENGINES[engine](), n))[1] is not None
+    except RecursionError:
+        return False
+
+
+def depth(quick: bool) -> list[Row]:
+    """The longest chain that builds and back-propagates (ladder 10², 10³, …; bisected when it fails)."""
+    top = 10_000 if quick else 1_000_000
+    rows = []
+    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.HIPS):
+        missing = _missing("depth reached", engine, "nodes")
+        if missing:
+            rows.append(missing)
+            continue
+        cap = top if engine == E.OURS else min(top, PEER_CAP)
+        ok, n, failed = 0, 100, None
+        while n <= cap:
+            if not _survives(engine, n):
+                failed = n
+                break
+            ok, n = n, n * 10
+        if failed is not None:
+            lo, hi = ok, failed
+            while hi - lo > max(1, lo // 100):
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if _survives(engine, mid) else (lo, mid)
+            rows.append(Row("depth reached", engine, lo, "nodes", better="higher", note=f"RecursionError at {hi}"))
+        else:
+            rows.append(Row("depth reached", engine, ok, "nodes", better="higher", note=f"all tried (cap {cap:.0e})"))
+    return rows
+
+
+# ---- wide sum: Σ a_i·b_i over 1e5 products ------------------------------------------------------
+def wide(quick: bool) -> list[Row]:
+    n, repeats = (1_000, 2) if quick else (100_000, 3)
+    rng = np.random.default_rng(2)
+    a, b = rng.uniform(-1, 1, n), rng.uniform(-1, 1, n)
+    name = f"wide sum of {n:.0e} products (build + backward)"
+    rows = []
+    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED):
+        missing = _missing(name, engine)
+        if missing:
+            rows.append(missing)
+            continue
+        note = ""
+        if engine in E.SCALAR_ENGINES:
+            S = E.SCALAR_ENGINES[engine]()
+
+            def run(S=S):
+                xs, ys = [S.leaf(float(v)) for v in a], [S.leaf(float(v)) for v in b]
+                S.backward(sum(x * y for x, y in zip(xs, ys)))
+                return S.grad(xs[0])
+
+            note = "leaves made inside the timing"
+        elif engine == E.TORCH_BATCHED:
+            import torch
+
+            def run():
+                x = torch.tensor(a, requires_grad=True)
+                (x * torch.tensor(b)).sum().backward()
+                return x.grad[0].item()
+        elif engine == E.HIPS:
+            import autograd.numpy as anp
+            from autograd import grad
+
+            g = grad(lambda x: anp.sum(x * b))
+
+            def run(g=g):
+                return g(a)[0]
+        else:
+            from autograd_core import compile
+
+            f = compile(lambda x, y: sum(xi * yi for xi, yi in zip(x, y)), batched=())
+            t0 = time.perf_counter()
+            f(a, b)
+            note = f"trace once: {(time.perf_counter() - t0) * 1e3:.0f} ms"
+
+            def run(f=f):
+                return f.value_and_grad(a, b, argnums=(0,))[1][0][0]
+
+        try:
+            t, results = median_seconds(run, repeats)
+        except RecursionError:
+            rows.append(Row(name, engine, status="failed: RecursionError"))
+            continue
+        if not math.isclose(float(results[0]), b[0], rel_tol=1e-12):
+            raise ArithmeticError(f"{engine}: ∂/∂a_0 = {results[0]}, expected {b[0]}")
+        rows.append(Row(name, engine, t * 1e3, "ms", note=note))
+        gc.collect()
+    return rows
+
+
+# ---- memory: bytes per node; growth over a training loop with the cyclic GC off -----------------
+def _bytes_per_node(S: E.Scalar, n: int) -> float:
+    gc.collect()
+    x, a = S.leaf(1.0), S.leaf(0.5)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    y = x
+    for _ in range(n):
+        y = y * a
+    used = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del y
+    return used / n
+
+
+def memory(quick: bool) -> list[Row]:
+    n = 1_000 if quick else 100_000
+    name = f"memory per node (chain of {n:.0e}, tracemalloc)"
+    rows = []
+    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR):
+        missing = _missing(name, engine, "B/node")
+        if missing:
+            rows.append(missing)
+        elif engine == E.TORCH_SCALAR:
+            rows.append(Row(name, engine, unit="B/node", status="n/a: C++ allocations are invisible to tracemalloc"))
+        else:
+            rows.append(Row(name, engine, _bytes_per_node(E.SCALAR_ENGINES[engine](), n), "B/node"))
+    gc.collect()
+    steps = 3 if quick else 10
+    name = f"training-loop growth, GC off ({steps} moons steps of 20 points)"
+    X, Y = moons_data(20)
+    for engine in (E.OURS, E.MICROGRAD):
+        missing = _missing(name, engine, "MB")
+        if missing:
+            rows.append(missing)
+            continue
+        S = E.SCALAR_ENGINES[engine]()
+        _scalar_moons(S, X, Y, 1)  # warm up: first-call allocations are not growth
+        gc.collect()
+        gc.disable()
+        try:
+            tracemalloc.start()
+            start = tracemalloc.get_traced_memory()[0]
+            _scalar_moons(S, X, Y, steps)
+            grown = tracemalloc.get_traced_memory()[0] - start
+            tracemalloc.stop()
+        finally:
+            gc.enable()
+        freed = gc.collect()
+        rows.append(Row(name, engine, grown / 2**20, "MB", note=f"gc.collect() then freed {freed} objects"))
+    return rows
+
+
+# ---- seed 001: the two-layer ReLU net of the slides, one training step --------------------------
+def seed001_data(n: int, d_in: int, h: int, d_out: int) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(1)
+    return (
+        rng.standard_normal((n, d_in)),
+        rng.standard_normal((n, d_out)),
+        rng.standard_normal((d_in, h)),
+        rng.standard_normal((h, d_out)),
+    )
+
+
+SEED001_LR = 1e-6
+
+
+def numpy_step(x, y, w1, w2):
+    """The slide's hand-written step (seed 001): forward, squared loss, backward, update."""
+    h = x.dot(w1)
+    h_relu = np.maximum(h, 0)
+    y_pred = h_relu.dot(w2)
+    loss = np.square(y_pred - y).sum()
+    grad_y_pred = 2.0 * (y_pred - y)
+    grad_w2 = h_relu.T.dot(grad_y_pred)
+    grad_h = grad_y_pred.dot(w2.T)
+    grad_h[h < 0] = 0
+    grad_w1 = x.T.dot(grad_h)
+    return loss, w1 - SEED001_LR * grad_w1, w2 - SEED001_LR * grad_w2
+
+
+def seed001_loss(x, y, w1, w2):
+    """One sample's squared loss, as scalar code: h_j = Σ_i x_i w1_ij, ŷ_k = Σ_j relu(h_j) w2_jk."""
+    h = [sum(x[i] * w1[i][j] for i in range(len(x))).relu() for j in range(len(w1[0]))]
+    y_pred = [sum(h[j] * w2[j][k] for j in range(len(h))) for k in range(len(y))]
+    return sum((y_pred[k] - y[k]) ** 2 for k in range(len(y)))
+
+
+def seed001(quick: bool) -> list[Row]:
+    n, d_in, h, d_out = (8, 20, 10, 3) if quick else (64, 1000, 100, 10)
+    x, y, w1, w2 = seed001_data(n, d_in, h, d_out)
+    name = f"seed-001 net step (N={n}, D_in={d_in}, H={h}, D_out={d_out})"
+    repeats = 3 if quick else 20
+    rows = []
+    t, res = median_seconds(lambda: numpy_step(x, y, w1, w2), repeats)
+    rows.append(Row(name, E.NUMPY_HAND, t * 1e3, loss0=float(res[0][0]), note="the baseline of this workload"))
+
+    from autograd_core import Value, compile
+
+    f = compile(seed001_loss, batched=(0, 1))
+    t0 = time.perf_counter()
+    f(x[:1], y[:1], w1, w2)
+    trace = time.perf_counter() - t0
+
+    def compiled_step():
+        L, (_, _, g1, g2) = f.value_and_grad(x, y, w1, w2, argnums=(2, 3))
+        return L, w1 - SEED001_LR * g1, w2 - SEED001_LR * g2
+
+    t, res = median_seconds(compiled_step, repeats)
+    rows.append(Row(name, E.COMPILED, t * 1e3, loss0=res[0][0], note=f"trace once: {trace:.1f} s; {f}"))
+
+    # The interpreted engine: one sample of the batch (its graph alone is D_in·H + H·D_out products).
+    leaves = [[Value(v) for v in w1[i]] for i in range(d_in)], [[Value(v) for v in w2[j]] for j in range(h)]
+
+    def one_sample():
+        L = seed001_loss([float(v) for v in x[0]], [float(v) for v in y[0]], *leaves)
+        L.backward()
+        return L.data
+
+    t, _ = median_seconds(one_sample, 1)
+    rows.append(Row(name, E.OURS, t * n * 1e3, note=f"timed on 1 sample, ×{n} (one step, extrapolated)"))
+
+    if E.installed(E.TORCH_BATCHED):
+        import torch
+
+        xt, yt = torch.tensor(x), torch.tensor(y)
+        w1t, w2t = torch.tensor(w1, requires_grad=True), torch.tensor(w2, requires_grad=True)
+
+        def torch_step():
+            loss = (torch.relu(xt @ w1t) @ w2t - yt).pow(2).sum()
+            loss.backward()
+            with torch.no_grad():
+                n1, n2 = w1t - SEED001_LR * w1t.grad, w2t - SEED001_LR * w2t.grad
+            w1t.grad = w2t.grad = None
+            return loss.item(), n1, n2
+
+        t, res = median_seconds(torch_step, repeats)
+        rows.append(Row(name, E.TORCH_BATCHED, t * 1e3, loss0=res[0][0]))
+    else:
+        rows.append(Row(name, E.TORCH_BATCHED, status="not installed"))
+    if E.installed(E.HIPS):
+        import autograd.numpy as anp
+        from autograd import value_and_grad
+
+        vg = value_and_grad(lambda w: anp.sum((anp.dot(anp.maximum(anp.dot(x, w[0]), 0.0), w[1]) - y) ** 2))
+
+        def hips_step():
+            L, (g1, g2) = vg((w1, w2))
+            return float(L), w1 - SEED001_LR * g1, w2 - SEED001_LR * g2
+
+        t, res = median_seconds(hips_step, repeats)
+        rows.append(Row(name, E.HIPS, t * 1e3, loss0=res[0][0]))
+    else:
+        rows.append(Row(name, E.HIPS, status="not installed"))
+    return rows
+
+
+WORKLOADS: dict[str, Callable[[bool], list[Row]]] = {
+    "moons": moons,
+    "chain": chain,
+    "wide": wide,
+    "memory": memory,
+    "depth": depth,
+    "seed001": seed001,
+}
+"""Every workload by name, in the order of the table."""

@@ -1,0 +1,55 @@
+"""The benchmark's quick mode runs end to end; its rows say what the full run would measure."""
+
+import json
+
+import pytest
+
+from benchmarks import engines as E
+from benchmarks.__main__ import main
+from benchmarks.workloads import Row
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory) -> tuple[list[Row], str, dict]:
+    out = tmp_path_factory.mktemp("bench")
+    assert main(["--quick", "--out", str(out)]) == 0
+    data = json.loads((out / "benchmarks.json").read_text())
+    return [Row(**r) for r in data["rows"]], (out / "benchmarks.md").read_text(), data
+
+
+def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
+    rows, markdown, _ = quick_run
+    for prefix in (
+        "moons step",
+        "chain build",
+        "chain backward",
+        "wide sum",
+        "memory per node",
+        "depth reached",
+        "training-loop growth",
+        "seed-001 net step",
+    ):
+        assert any(r.workload.startswith(prefix) and r.engine == E.OURS for r in rows), prefix
+    moons = {r.engine for r in rows if r.workload.startswith("moons")}
+    assert moons == {E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED}
+    assert "| moons step (10 points) | autograd-core compile() |" in markdown
+    assert all(r.status != "ok" or r.value is not None for r in rows)
+
+
+def test_benchmarks_quick_step0_losses_agree(quick_run):
+    rows, markdown, _ = quick_run
+    for workload in ("moons", "seed-001"):
+        losses = [r.loss0 for r in rows if r.workload.startswith(workload) and r.loss0 is not None]
+        assert len(losses) >= 4
+        assert max(losses) - min(losses) <= 1e-9 * abs(losses[0])
+    assert "DISAGREE" not in markdown
+
+
+def test_benchmarks_training_loop_frees_every_graph_without_gc(quick_run):
+    # With the cyclic GC off, our graphs are freed by reference counting alone: nothing is left
+    # for gc.collect(), and the loop's memory does not grow (micrograd's does: closures ↔ nodes).
+    rows, _, _ = quick_run
+    ours = next(r for r in rows if r.workload.startswith("training-loop") and r.engine == E.OURS)
+    assert ours.note == "gc.collect() then freed 0 objects" and ours.value < 1.0
+    node = next(r for r in rows if r.workload.startswith("memory per node") and r.engine == E.OURS)
+    assert node.value <= 250
