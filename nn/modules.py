@@ -83,7 +83,7 @@ def _check_size(what: str, n: object) -> int:
 
 def _inputs(x: Input, nin: int, who: str) -> list[Value]:
     """x as Values (numbers become leaves x1, x2, … shared by all neurons), checked to have nin entries."""
-    if isinstance(x, (numbers.Real, Value)) or not isinstance(x, Sequence):
+    if isinstance(x, (numbers.Real, Value, str)) or not hasattr(x, "__len__"):  # lists, tuples, numpy rows
         raise TypeError(f"{who} takes a list of {nin} inputs, got {type(x).__name__} (write [x] for one input)")
     if len(x) != nin:
         raise ValueError(f"{who} expects an input of size {nin}, got size {len(x)}")

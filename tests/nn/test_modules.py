@@ -219,3 +219,10 @@ def test_mlp_per_layer_activations():
     assert [layer.activation for layer in model.layers] == ["tanh", "sigmoid", "linear"]
     h = model.layers[1]([0.0, 0.0, 0.0])
     assert all(0 < v.data < 1 for v in h)
+
+
+def test_mlp_accepts_tuples_and_numpy_rows():
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [3, 1], seed=0)
+    expected = model([0.1, -0.2]).data
+    assert model((0.1, -0.2)).data == expected and model(np.array([0.1, -0.2])).data == expected
