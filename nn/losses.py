@@ -4,6 +4,11 @@ Every loss takes a batch (a list of predictions, one per sample, and a list of t
 returns one ``Value``, the mean over the batch.  Regularizers take a list of parameters and
 return a ``Value`` sum; add them to the data loss yourself, L = loss + λ·R(W), or pass
 ``regularizer=lambda params: 1e-4 * losses.l2(params)`` to ``fit``.
+
+``binary_cross_entropy`` and ``cross_entropy`` take logits (a linear output layer), not
+probabilities.  For stability two things are chosen from the numbers, changing no value or
+derivative: the shift m = max s in softmax and log-sum-exp, and which of two equal formulas of
+log(1 + eˢ) binary cross-entropy uses.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ import math
 import random
 from collections.abc import Callable, Sequence
 
+from tqdm.auto import tqdm
+
 from autograd_core import Value
 
 from . import losses
@@ -147,8 +149,6 @@ def fit(
     step = (_compiled_step if compiled else make_step)(model, loss_fn, regularizer)
     rng = random.Random(seed)
     history: dict[str, list] = {"loss": [], "accuracy": [], "lr": []}
-
-    from tqdm.auto import tqdm
 
     bar = tqdm(range(epochs), disable=not progress, desc="fit", unit="epoch")
     for epoch in bar:
