@@ -132,9 +132,25 @@ def _value_fn(op: Op) -> Callable:
     return lambda *xs: apply(op, *xs)
 
 
-VALUE_BACKEND: dict[str, Callable] = {name: _value_fn(op) for name, op in OPS.items()}
+class _FromTable(Mapping):
+    """op name → a function made from the row of ``OPS`` at lookup time (so new rows count)."""
+
+    def __init__(self, make: Callable[[Op], Callable]) -> None:
+        self._make = make
+
+    def __getitem__(self, name: str) -> Callable:
+        return self._make(OPS[name])
+
+    def __iter__(self):
+        return iter(OPS)
+
+    def __len__(self) -> int:
+        return len(OPS)
+
+
+VALUE_BACKEND: Mapping[str, Callable] = _FromTable(_value_fn)
 """op name → function on ``Value`` s (through ``apply``)."""
-FLOAT_BACKEND: dict[str, Callable] = {name: op.forward for name, op in OPS.items()}
+FLOAT_BACKEND: Mapping[str, Callable] = _FromTable(lambda op: op.forward)
 """op name → the table's forward on floats (fast, for finite differences)."""
 
 
@@ -163,14 +179,14 @@ def programs(
     target = draw(st.integers(1, max(1, max_steps)))
     free = 0  # free steps attempted; then join steps until one node is left unused
     while len(graph.steps) < max_steps:
-        joins_needed = len(graph.unused) - 1 if binary else 0
-        join = joins_needed > 0 and (free >= target or max_steps - len(graph.steps) <= joins_needed)
-        if not join and free >= target:
-            break
-        added = graph.add(draw, binary if join else names, join)
-        if join and not added:
-            break
-        free += not join
+        room, joins_needed = max_steps - len(graph.steps), (len(graph.unused) - 1 if binary else 0)
+        if free >= target or room <= joins_needed:
+            if joins_needed <= 0 or not graph.add(draw, binary, "join"):
+                break
+            continue
+        # a free step that may leave one more node unused needs room for one more join after it
+        graph.add(draw, names, "consume" if room == joins_needed + 1 else "any")
+        free += 1
     if not graph.steps:
         # every attempt was ill conditioned: one always-safe step on the first input
         op = next((n for n in ("neg", "tanh", "sin") if n in names), None)
@@ -193,11 +209,12 @@ class _Graph:
         self.steps: list[Step] = []
         self.unused = list(range(len(self.vals)))
 
-    def add(self, draw: Callable, names: list[str], join: bool) -> bool:
-        """Up to 20 tries at a well-conditioned step (on two unused nodes if ``join``)."""
+    def add(self, draw: Callable, names: list[str], mode: str) -> bool:
+        """Up to 20 tries at a well-conditioned step.  ``mode``: "join" two unused nodes,
+        "consume" an unused node (first argument), or read "any" nodes."""
         for _ in range(20):
             op = OPS[draw(st.sampled_from(names))]
-            args = self._args(draw, op.arity, join)
+            args = self._args(draw, op.arity, mode)
             const = draw(st.sampled_from(CONSTS)) if op.has_const else None
             xs = tuple(self.vals[i] for i in args)
             if not well_conditioned(op, xs, const):
@@ -213,13 +230,14 @@ class _Graph:
             return True
         return False
 
-    def _args(self, draw: Callable, arity: int, join: bool) -> tuple[int, ...]:
+    def _args(self, draw: Callable, arity: int, mode: str) -> tuple[int, ...]:
         any_node = st.integers(0, len(self.vals) - 1)
-        if join:
+        if mode == "join":
             a = draw(st.sampled_from(self.unused))
             b = draw(st.sampled_from([u for u in self.unused if u != a]))
             return (a, b)
         # the first argument is often a node not used yet; the others are any node, so repeats
         # (x*x) and reuse of earlier nodes (a DAG) occur
-        first = draw(st.sampled_from(self.unused) | any_node)
+        unused = st.sampled_from(self.unused)
+        first = draw(unused if mode == "consume" else unused | any_node)
         return (first, *[draw(any_node) for _ in range(arity - 1)])
