@@ -17,6 +17,38 @@ def _as_float(data: object) -> float:
     )
 
 
+def _binary_method(op: Op, reflected: bool = False):
+    """``a op b`` (or, reflected, ``other op self``): v from the op's forward, ∂v/∂a, ∂v/∂b from its rule."""
+    forward, local, name = op.forward, op.local, op.name
+
+    def method(self: Value, other: Value | float) -> Value:
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is NotImplemented:
+                return NotImplemented
+        a, b = (other, self) if reflected else (self, other)
+        x, y = a.data, b.data
+        v = forward(x, y)
+        return _node(v, name, (a, b), local(x, y, v))
+
+    method.__doc__ = f"v = {'other' if reflected else 'self'} {op.symbol} {'self' if reflected else 'other'}."
+    return method
+
+
+def _unary_method(op: Op, doc: str = ""):
+    """``op(self)``: v from the op's forward, ∂v/∂x from its rule."""
+    forward, local, name = op.forward, op.local, op.name
+
+    def method(self: Value) -> Value:
+        x = self.data
+        v = forward(x)
+        return _node(v, name, (self,), local(x, v))
+
+    method.__name__ = op.name
+    method.__doc__ = doc or f"v = {op.symbol}(x)."
+    return method
+
+
 class Value:
     """A scalar v_j that records how it was made: ``op``, ``parents`` v_i and ∂v_j/∂v_i.
 
@@ -43,60 +75,15 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
-    # ---- graph building -------------------------------------------------------------
-    def _unary(self, op: Op) -> Value:
-        x = self.data
-        v = op.forward(x)
-        return _node(v, op.name, (self,), op.local(x, v))
-
-    def _binary(self, op: Op, other: Value) -> Value:
-        a, b = self.data, other.data
-        v = op.forward(a, b)
-        return _node(v, op.name, (self, other), op.local(a, b, v))
-
-    def __add__(self, other: Value | float) -> Value:
-        other = other if type(other) is Value else _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return self._binary(ops.ADD, other)
-
-    def __radd__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other._binary(ops.ADD, self)
-
-    def __sub__(self, other: Value | float) -> Value:
-        other = other if type(other) is Value else _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return self._binary(ops.SUB, other)
-
-    def __rsub__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other._binary(ops.SUB, self)
-
-    def __mul__(self, other: Value | float) -> Value:
-        other = other if type(other) is Value else _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return self._binary(ops.MUL, other)
-
-    def __rmul__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other._binary(ops.MUL, self)
-
-    def __truediv__(self, other: Value | float) -> Value:
-        other = other if type(other) is Value else _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return self._binary(ops.DIV, other)
-
-    def __rtruediv__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other._binary(ops.DIV, self)
+    # ---- graph building: one method per op of the table, made by _binary_method / _unary_method
+    __add__, __radd__ = _binary_method(ops.ADD), _binary_method(ops.ADD, reflected=True)
+    __sub__, __rsub__ = _binary_method(ops.SUB), _binary_method(ops.SUB, reflected=True)
+    __mul__, __rmul__ = _binary_method(ops.MUL), _binary_method(ops.MUL, reflected=True)
+    __truediv__, __rtruediv__ = _binary_method(ops.DIV), _binary_method(ops.DIV, reflected=True)
 
     def __pow__(self, other: Value | float) -> Value:
         if type(other) is Value:
-            return self._binary(ops.POWV, other)
+            return _powv(self, other)
         if not isinstance(other, numbers.Real):
             return NotImplemented
         n = float(other)
@@ -106,55 +93,20 @@ class Value:
         out.const = n
         return out
 
-    def __rpow__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other._binary(ops.POWV, self)
+    __rpow__ = _binary_method(ops.POWV, reflected=True)
 
-    def __neg__(self) -> Value:
-        return self._unary(ops.NEG)
-
-    def __abs__(self) -> Value:
-        return self._unary(ops.ABS)
-
-    def exp(self) -> Value:
-        """v = eˣ."""
-        return self._unary(ops.EXP)
-
-    def log(self) -> Value:
-        """v = ln x, for x > 0."""
-        return self._unary(ops.LOG)
-
-    def sqrt(self) -> Value:
-        """v = √x, for x > 0."""
-        return self._unary(ops.SQRT)
-
-    def tanh(self) -> Value:
-        """v = tanh x."""
-        return self._unary(ops.TANH)
-
-    def sigmoid(self) -> Value:
-        """v = σ(x) = 1/(1 + e⁻ˣ)."""
-        return self._unary(ops.SIGMOID)
-
-    def relu(self) -> Value:
-        """v = max(0, x); relu′(0) = 0."""
-        return self._unary(ops.RELU)
-
-    def sin(self) -> Value:
-        """v = sin x."""
-        return self._unary(ops.SIN)
-
-    def cos(self) -> Value:
-        """v = cos x."""
-        return self._unary(ops.COS)
-
-    def step(self) -> Value:
-        """The hard threshold v = 1 if x ≥ 0 else 0; derivative 0."""
-        return self._unary(ops.STEP)
-
-    def sign(self) -> Value:
-        """v = sign x ∈ {−1, 0, 1}; derivative 0."""
-        return self._unary(ops.SIGN)
+    __neg__ = _unary_method(ops.NEG, "v = −x.")
+    __abs__ = _unary_method(ops.ABS, "v = |x|; abs′(0) = 0.")
+    exp = _unary_method(ops.EXP, "v = eˣ.")
+    log = _unary_method(ops.LOG, "v = ln x, for x > 0.")
+    sqrt = _unary_method(ops.SQRT, "v = √x, for x > 0.")
+    tanh = _unary_method(ops.TANH, "v = tanh x.")
+    sigmoid = _unary_method(ops.SIGMOID, "v = σ(x) = 1/(1 + e⁻ˣ).")
+    relu = _unary_method(ops.RELU, "v = max(0, x); relu′(0) = 0.")
+    sin = _unary_method(ops.SIN, "v = sin x.")
+    cos = _unary_method(ops.COS, "v = cos x.")
+    step = _unary_method(ops.STEP, "The hard threshold v = 1 if x ≥ 0 else 0; derivative 0.")
+    sign = _unary_method(ops.SIGN, "v = sign x ∈ {−1, 0, 1}; derivative 0.")
 
     # ---- differentiation ----------------------------------------------------------------
     def backward(self) -> None:
@@ -205,4 +157,7 @@ def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> V
     for x, raw in zip(xs, inputs):
         if x is NotImplemented:
             raise TypeError(f"{op.name}: inputs must be Values or real numbers, got {type(raw).__name__}")
-    return xs[0]._unary(op) if op.arity == 1 else xs[0]._binary(op, xs[1])
+    return _unary_method(op)(xs[0]) if op.arity == 1 else _binary_method(op)(xs[0], xs[1])
+
+
+_powv = _binary_method(ops.POWV)  # a ** b with a Value exponent b
