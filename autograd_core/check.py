@@ -56,13 +56,19 @@ def _kinks_between(f: Callable, center: list[float], i: int, eps: float) -> list
 
 
 def _names(f: Callable, n: int) -> list[str]:
+    """The names of f's first n positional parameters (``xs[k]`` for ``*xs``), else ``x[i]``."""
     try:
-        params = list(inspect.signature(f).parameters)
+        params = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
         params = []
-    if len(params) == n and not any(p.startswith("*") for p in params):
-        return params
-    return [f"x[{i}]" for i in range(n)]
+    names: list[str] = []
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind is p.VAR_POSITIONAL:
+            names += [f"{p.name}[{k}]" for k in range(n - len(names))]
+            break
+    return names[:n] if len(names) >= n else [f"x[{i}]" for i in range(n)]
 
 
 def gradcheck(f: Callable, *inputs: float, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
