@@ -62,10 +62,27 @@ def test_gradcheck_wrong_rule_in_a_copy_of_the_table(monkeypatch):
     assert gradcheck(lambda x: apply("sin", x), 1.0)
 
 
-def test_gradcheck_names_inputs_by_position_for_star_args():
+def wrong_at(x, y, scale=1.0):
+    return apply(WRONG_SIN, x * y) * scale
+
+
+@pytest.mark.parametrize(
+    ("f", "names"),
+    [
+        (lambda *xs: wrong_at(*xs), ["xs[0]", "xs[1]"]),
+        (lambda a, *rest: wrong_at(a, *rest), ["a", "rest[0]"]),
+        (wrong_at, ["x", "y"]),  # the parameter with a default is not an input here
+        (lambda *, x=0.0: x, None),
+    ],
+)
+def test_gradcheck_table_names_inputs_by_parameter(f, names):
+    if names is None:  # no positional parameters at all: positions
+        with pytest.raises(TypeError):
+            gradcheck(f, 0.5, 0.5)
+        return
     with pytest.raises(GradcheckError) as info:
-        gradcheck(lambda *xs: apply(WRONG_SIN, xs[0] * xs[1]), 0.5, 0.5)
-    assert "x[0]" in str(info.value) and "x[1]" in str(info.value)
+        gradcheck(f, 0.5, 0.5)
+    assert [line.split()[0] for line in str(info.value).splitlines()[2:]] == names
 
 
 @pytest.mark.parametrize(
