@@ -6,7 +6,7 @@ import operator
 import pytest
 from hypothesis import given
 
-from autograd_core import Value
+from autograd_core import Op, Value, apply
 from autograd_core.testing import floats
 
 np = pytest.importorskip("numpy")
@@ -30,6 +30,26 @@ def test_value_data_is_float(data, expected):
 )
 def test_value_accepts_numpy_bool():
     assert Value(np.True_).data == 1.0
+
+
+@pytest.mark.xfail(strict=True, reason="BUG in value.py (reported to the lead): apply('nope') is a bare KeyError")
+def test_value_apply_unknown_op_names_the_known_ones():
+    with pytest.raises((KeyError, ValueError), match=r"nope.*add"):
+        apply("nope", 1.0)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG in value.py (reported to the lead): const= is ignored by ops without one")
+def test_value_apply_const_on_op_without_const_raises():
+    with pytest.raises(TypeError, match="add"):
+        apply("add", 1.0, 2.0, const=3.0)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG in value.py (reported to the lead): apply() computes x ** const for every "
+                   "op with a constant, whatever the op")
+def test_value_apply_runs_a_new_op_with_a_constant():
+    scale = Op("scale", "·n", 1, lambda x, n: n * x, lambda x, v, n: (n,), "∂v/∂x = n", has_const=True)
+    v = apply(scale, Value(2.0), const=3.0)
+    assert (v.data, v.op, v.local_grads, v.const) == (6.0, "scale", (3.0,), 3.0)
 
 
 @pytest.mark.parametrize(("data", "type_name"), [("1.0", "str"), (None, "NoneType"), ([1.0], "list"), (1j, "complex")])
