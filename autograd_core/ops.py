@@ -101,9 +101,23 @@ def _pow(x: float, n: float) -> float:
             f"pow: {x!r} ** {n!r} has an infinite derivative n·x^(n−1) at x = 0; keep the base away from 0"
         )
     try:
-        return x**n
+        v = x**n
     except OverflowError:
         raise OverflowError(f"pow: {x!r} ** {n!r} overflows a float") from None
+    if n != 0.0:  # the rule takes 0 for n = 0
+        _check_derivative_power("pow", x, n)
+    return v
+
+
+def _check_derivative_power(name: str, x: float, n: float) -> None:
+    # The rule's x^(n−1) can overflow where xⁿ does not (x near 0, n < 1): say so here, not later.
+    try:
+        x ** (n - 1.0)
+    except OverflowError:
+        raise OverflowError(
+            f"{name}: {x!r} ** {n!r} is a float but its derivative, ∝ {x!r} ** {n - 1.0!r}, overflows; "
+            "keep the base away from 0"
+        ) from None
 
 
 def _powv(a: float, b: float) -> float:
@@ -113,9 +127,11 @@ def _powv(a: float, b: float) -> float:
             "for a constant exponent write x ** 2 with a plain number"
         )
     try:
-        return a**b
+        v = a**b
     except OverflowError:
         raise OverflowError(f"powv: {a!r} ** {b!r} overflows a float") from None
+    _check_derivative_power("powv", a, b)
+    return v
 
 
 def _exp(x: float) -> float:
