@@ -199,6 +199,8 @@ def test_value_backward_sum_of_a_million_terms():
         (lambda: Value(-2.0) ** Value(2.0), ValueError, ["powv", "-2.0", "positive"]),
         (lambda: 0 ** Value(1.0), ValueError, ["powv", "0.0"]),
         (lambda: Value(10.0) ** Value(400.0), OverflowError, ["powv", "overflow"]),
+        (lambda: Value(1e-200) ** -0.6, OverflowError, ["pow", "1e-200", "derivative", "overflows"]),
+        (lambda: Value(1e-200) ** Value(-0.6), OverflowError, ["powv", "1e-200", "derivative", "overflows"]),
         (lambda: Value(1000.0).exp(), OverflowError, ["exp", "1000.0", "overflow"]),
         (lambda: Value(math.inf).sin(), ValueError, ["sin", "inf"]),
         (lambda: Value(-math.inf).cos(), ValueError, ["cos", "-inf"]),
