@@ -168,6 +168,11 @@ def programs(
     remaining unused nodes with binary ops, so every input reaches the output whenever ``ops``
     has a binary op and ``max_steps`` allows it.
     """
+    if not 1 <= min_inputs <= max_inputs or max_steps < 1:
+        raise ValueError(
+            f"programs needs 1 ≤ min_inputs ≤ max_inputs and max_steps ≥ 1, "
+            f"got min_inputs={min_inputs}, max_inputs={max_inputs}, max_steps={max_steps}"
+        )
     names = sorted(OPS if ops is None else ops)
     unknown = [n for n in names if n not in OPS]
     if unknown or not names:
@@ -176,7 +181,7 @@ def programs(
     n_inputs = draw(st.integers(min_inputs, max_inputs))
     inputs = tuple(draw(st.lists(floats(), min_size=n_inputs, max_size=n_inputs)))
     graph = _Graph(list(inputs), [tuple(float(i == j) for j in range(n_inputs)) for i in range(n_inputs)])
-    target = draw(st.integers(1, max(1, max_steps)))
+    target = draw(st.integers(1, max_steps))
     free = 0  # free steps attempted; then join steps until one node is left unused
     while len(graph.steps) < max_steps:
         room, joins_needed = max_steps - len(graph.steps), (len(graph.unused) - 1 if binary else 0)

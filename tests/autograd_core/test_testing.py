@@ -86,9 +86,14 @@ def test_programs_draw_every_op(name):
     assert {s.op for s in program.steps} <= {name, "add"}
 
 
-def test_programs_reject_unknown_ops():
-    with pytest.raises(ValueError, match="names from OPS"):
-        find(programs(ops=["nope"]), lambda p: True)
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"ops": ["nope"]}, "names from OPS"), ({"ops": []}, "names from OPS"), ({"min_inputs": 0}, "min_inputs"),
+     ({"min_inputs": 3, "max_inputs": 2}, "max_inputs"), ({"max_steps": 0}, "max_steps")],
+)
+def test_programs_reject_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        find(programs(**kwargs), lambda p: True)
 
 
 def test_program_run_and_str():
