@@ -10,6 +10,7 @@
 # derivative rule ∂v/∂x = local(x, v). This demo reads those rows, prints values and derivatives
 # at a few points, checks each derivative against a central difference away from the kinks, and
 # plots them all.
+# %%
 """Activations (seeds 000-002): σ, tanh, ReLU, step and sign with their derivatives, read from the op table.
 
 Prints v and ∂v/∂x at a few points, checks them against central differences away from kinks

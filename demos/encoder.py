@@ -11,6 +11,7 @@
 # 8 output units) with cross-entropy and Adam, then print the slide's table: input → hidden
 # values (2 decimals) → output rounded to 0/1. The codes differ from the slide's (they depend on the random start);
 # what must hold is that all eight inputs come back.
+# %%
 """The 8-3-8 encoder (seed 001, 'Learning hidden layer representations'): train, print the hidden codes.
 
 Prints the slide's input → hidden values → output table, checks that all eight inputs are

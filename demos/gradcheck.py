@@ -15,6 +15,7 @@
 #    one lucky point can hide the bug);
 # 3. at a kink (ReLU at 0, seed 001: "ReLU's gradient is undefined at x = 0") finite differences
 #    mean nothing, and gradcheck says so with a ``KinkWarning`` instead of a false failure.
+# %%
 """gradcheck: a small network passes, a wrong hand derivative is caught with its table, a kink is reported.
 
 Checks that gradcheck passes, fails and warns exactly where it should.

@@ -13,6 +13,7 @@
 # The slide's shorthand δ_v := dL/dv is the *error signal*, "a value computed by the program".
 # In the engine it is exactly the ``grad`` field that ``L.backward()`` fills in. Below, the δs
 # are computed twice, by the slide's hand formulas and by the engine, side by side.
+# %%
 """Logistic least squares (seed 001): the error signals δ_y, δ_s, δ_w, δ_b by hand and by the engine.
 
 Prints both side by side for a few (w, b, x, t), checks they agree to 1e-12 and draws the graph.

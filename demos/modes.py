@@ -13,6 +13,7 @@
 # and a lot of inputs (every parameter in the network). So reverse-mode auto-differentiation is by
 # far the most efficient." Here we count and time both on the same graph as n grows, and check
 # that they agree.
+# %%
 """Forward vs reverse mode (seed 002): the gradient of f: ℝⁿ → ℝ costs n forward passes or one backward.
 
 Prints node visits and time for n = 1 … 256, checks both modes agree with each other and with the

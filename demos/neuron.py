@@ -16,6 +16,7 @@
 # Here the engine runs BACKWARD() and we print ∂L/∂v for the seven variable nodes in the
 # lecture's order (L, r, l, u, z, w, b; x and y are inputs, not variables) beside the closed
 # forms. They must agree to 1e-12.
+# %%
 """One neuron (seed 000): BACKWARD()'s seven partials of L = ½(y − σ(wx + b))² + λw² beside the closed forms.
 
 Prints the message-passing sums in the lecture's order, checks them against the closed forms to

@@ -14,6 +14,7 @@
 # ``w -= learning_rate * grad`` side by side.
 #
 # numpy is the oracle here, and used in this demo only.
+# %%
 """The numpy two-layer ReLU network of seed 001, rebuilt from engine scalars.
 
 Checks the engine's gradients against the slide's hand-written numpy backward (grad_w1, grad_w2)

@@ -11,6 +11,7 @@
 # (1,1), so it holds one of those too: a linear classifier gets at most 3 of the 4 points right.
 # We train both models the same way (binary cross-entropy on the score s, Adam) and draw their
 # decision boundaries.
+# %%
 """XOR (seed 001, 'Capacity of single neuron'): no line gets more than 3 of 4, a 2-layer network gets all 4.
 
 Trains both, prints their truth tables and draws both decision boundaries.

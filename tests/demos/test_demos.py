@@ -206,7 +206,12 @@ def test_encoder_reproduces_all_eight_inputs():
 
 # ---- moons -------------------------------------------------------------------------------
 def test_moons_reaches_97_percent():
-    result = moons.train(compiled=moons.compiled_available(), progress=False)
+    result = moons.train(compiled=True, progress=False)
     assert result["accuracy"] >= 0.97
     assert len(result["history"]["loss"]) == moons.STEPS
     assert result["history"]["lr"][0] == 1.0 and result["history"]["lr"][-1] == pytest.approx(1.0 - 0.9 * 99 / 100)
+
+
+def test_moons_compiled_run_is_the_interpreted_computation():
+    pytest.importorskip("numpy")
+    assert moons.compiled_matches_interpreted(steps=2) <= 1e-10
