@@ -19,6 +19,7 @@ on another sample and raises ``TraceMismatchError`` if the graph differs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -299,7 +300,25 @@ class _Tape:
                 self.groups.append(_OpGroup(op, key[2], key[3], idx, k, start))
         self.sizes = tuple(n)
         self.outputs = [slot[id(o)] for o in outs]
-        self.signature = _signature(order, outs, inputs)
+        self.n_nodes = len(order)
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> str:
+        """A digest of everything the replay does: equal graphs give equal tapes, hence equal digests."""
+        h = hashlib.sha256(repr((self.sizes, self.outputs, self.arg_slices)).encode())
+        h.update(self.constant_values.tobytes())
+        h.update(self.param_rows.tobytes())
+        for g in self.groups:
+            if isinstance(g, _OpGroup):
+                h.update(repr((g.op.name, g.const, g.kinds, g.out_kind, g.start)).encode())
+                arrays = g.idx
+            else:
+                h.update(repr(("sum", g.out_kind, g.start)).encode())
+                arrays = [g.pw, g.px, g.tb, g.tu]
+            for a in arrays:
+                h.update(repr(a.shape).encode())
+                h.update(a.tobytes())
+        return h.hexdigest()
 
 
 def _weight_times_input(t: Value, kind: dict) -> tuple | None:
@@ -311,16 +330,6 @@ def _weight_times_input(t: Value, kind: dict) -> tuple | None:
     if ka == _BATCHED and kb == _UNIFORM:
         return b, a  # w·x = x·w exactly in floating point
     return None
-
-
-def _signature(order: list[Value], outs: list[Value], inputs: set[int]) -> tuple:
-    """The graph's shape: op, constant and parent positions of every node, constants' values."""
-    pos = {id(v): i for i, v in enumerate(order)}
-    nodes = tuple(
-        (v.op, v.const, tuple(pos[id(p)] for p in v.parents)) if v.parents else ("", id(v) in inputs or v.data)
-        for v in order
-    )
-    return nodes, tuple(pos[id(o)] for o in outs)
 
 
 class Compiled:
@@ -351,7 +360,7 @@ class Compiled:
         if self.tape is None:
             return f"<compiled {getattr(self.f, '__name__', 'f')}: not traced yet>"
         t = self.tape
-        return f"<compiled {getattr(self.f, '__name__', 'f')}: {len(t.signature[0])} nodes in {len(t.groups)} groups>"
+        return f"<compiled {getattr(self.f, '__name__', 'f')}: {t.n_nodes} nodes in {len(t.groups)} groups>"
 
     # ---- arguments -------------------------------------------------------------------------
     def _split(self, args: tuple) -> tuple[list[np.ndarray], list[int], tuple, int | None]:
@@ -406,13 +415,15 @@ class Compiled:
 
     def check_trace(self, *args: object, sample: int = 1) -> None:
         """Re-trace ``f`` on one sample of the batch; raise ``TraceMismatchError`` if the graph differs."""
-        arrays, _ = self._ready(args)
+        arrays, size = self._ready(args)
+        if not 0 <= sample < (size or 1):
+            raise ValueError(f"check_trace: sample {sample} is outside the batch of {size or 1}")
         kinds, shapes = self._shapes
         other = self._trace(arrays, list(kinds), shapes, sample)
-        if other.signature != self.tape.signature:
+        if other.fingerprint != self.tape.fingerprint:
             raise TraceMismatchError(
                 f"compiled: re-tracing f on sample {sample} gave a different graph "
-                f"({len(other.signature[0])} nodes vs {len(self.tape.signature[0])}): f's control flow "
+                f"({other.n_nodes} nodes vs {self.tape.n_nodes}): f's control flow "
                 "depends on the data, which a tape cannot replay. Use the interpreted engine for it"
             )
 

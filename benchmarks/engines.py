@@ -30,6 +30,14 @@ def installed(engine: str) -> bool:
     return True
 
 
+def torch_module():
+    """torch, on one thread: its intra-op pool spin-waits on a busy 2-core machine (40 ms for 1e5 adds)."""
+    import torch
+
+    torch.set_num_threads(1)
+    return torch
+
+
 @dataclass(frozen=True)
 class Scalar:
     """A scalar engine's vocabulary: make a leaf, ReLU, BACKWARD(), read and update numbers."""
@@ -62,7 +70,7 @@ def micrograd() -> Scalar:
 
 
 def torch_scalar() -> Scalar:
-    import torch
+    torch = torch_module()
 
     def leaf(x: float):
         return torch.tensor(x, dtype=torch.float64, requires_grad=True)

@@ -206,3 +206,29 @@ def test_compiled_vjp_several_outputs():
     assert np.allclose(gx, cot1 * 1.5 + cot2 * np.cos(x), rtol=1e-14) and math.isclose(ga, cot1 @ x)
     with pytest.raises(TypeError, match="cotangent"):
         pullback(cot1)
+
+
+def test_compiled_sums_reading_different_inputs_match_interpreted():
+    # Sums in one group reading different per-sample inputs (the gathered, non-matmul path),
+    # and an input used twice in one sum (messages to it must add up, not overwrite).
+    def f(x1, x2, x3, a, b):
+        s1, s2, s3 = a * x1 + b * x2, x2 * a + b * x3, a * x1 + x1 * b
+        return s1 * s2 + s3.tanh()
+
+    rng = np.random.default_rng(7)
+    args = [rng.uniform(-1, 1, 5) for _ in range(3)] + [np.asarray(0.7), np.asarray(-1.3)]
+    c = ac.compile(f)
+    total, grads = c.value_and_grad(*args)
+    assert not all(g.shared_x for g in c.tape.groups if hasattr(g, "shared_x") and g.pw.shape[1])
+    expect = [np.zeros(5), np.zeros(5), np.zeros(5), 0.0, 0.0]
+    expect_total = 0.0
+    for s in range(5):
+        y, g = interpreted(f, *(float(a[s]) for a in args[:3]), 0.7, -1.3)
+        expect_total += y
+        for i in range(3):
+            expect[i][s] = g[i]
+        expect[3] += g[3]
+        expect[4] += g[4]
+    assert close(total, expect_total)
+    for got, want in zip(grads, expect):
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
