@@ -104,7 +104,20 @@ def softmax_values(zs: Sequence[Value]) -> list[Value]:
     return [e / total for e in es]
 
 
-class Neuron:
+class Module:
+    """What Neuron, Layer and MLP share: ``parameters()`` and ``zero_grad()``."""
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, in a fixed order."""
+        raise NotImplementedError
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 (leaves accumulate across ``backward()`` calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+class Neuron(Module):
     """One unit: z = act(Σ_j w_j x_j + b)."""
 
     def __init__(
@@ -149,16 +162,11 @@ class Neuron:
         """[w_1, …, w_nin, b]."""
         return [*self.w, self.b]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's grad to 0."""
-        for p in self.parameters():
-            p.grad = 0.0
-
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r}, name={self.name!r})"
 
 
-class Layer:
+class Layer(Module):
     """nout neurons reading the same inputs; calling it always returns a list of nout Values."""
 
     def __init__(
@@ -211,16 +219,11 @@ class Layer:
         """Per neuron: its weights, then its bias."""
         return [p for n in self.neurons for p in n.parameters()]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's grad to 0."""
-        for p in self.parameters():
-            p.grad = 0.0
-
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r}, name={self.name!r})"
 
 
-class MLP:
+class MLP(Module):
     """Layers L1 … Ln composed: x ↦ act_n(W_n … act_1(W_1 x + b_1) … + b_n).
 
     ``activation`` is the hidden layers' activation (one name, or a list with one per hidden
@@ -280,11 +283,6 @@ class MLP:
     def parameters(self) -> list[Value]:
         """Per layer, per neuron: its weights in input order, then its bias."""
         return [p for layer in self.layers for p in layer.parameters()]
-
-    def zero_grad(self) -> None:
-        """Set every parameter's grad to 0."""
-        for p in self.parameters():
-            p.grad = 0.0
 
     def save(self, path: str) -> None:
         """Write the architecture and every parameter (bit-exact) as JSON; see ``nn.io``."""

@@ -83,6 +83,15 @@ def _set(doc, keys, value):
 
 _DELETE = object()
 
+
+def _assert_refused(tmp_path, text: str, message: str) -> None:
+    """Loading a file with this text raises ValueError matching ``message`` and naming the path."""
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message) as info:
+        MLP.load(path)
+    assert str(path) in str(info.value)
+
 CORRUPTIONS = [
     (["version"], 2, "unsupported format version 2"),
     (["format"], "pickle", "not an autograd-core model file"),
@@ -109,11 +118,7 @@ CORRUPTIONS = [
 def test_load_refuses_a_corrupt_file_naming_problem_and_path(tmp_path, keys, value, message):
     doc = _good(tmp_path)
     _set(doc, keys, value)
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(doc))
-    with pytest.raises(ValueError, match=message) as info:
-        MLP.load(path)
-    assert str(path) in str(info.value)
+    _assert_refused(tmp_path, json.dumps(doc), message)
 
 
 @pytest.mark.parametrize(
@@ -126,11 +131,7 @@ def test_load_refuses_a_corrupt_file_naming_problem_and_path(tmp_path, keys, val
     ],
 )
 def test_load_refuses_truncated_or_non_json_files(tmp_path, text, message):
-    path = tmp_path / "bad.json"
-    path.write_text(text)
-    with pytest.raises(ValueError, match=message) as info:
-        MLP.load(path)
-    assert str(path) in str(info.value)
+    _assert_refused(tmp_path, text, message)
 
 
 @pytest.mark.parametrize(
@@ -145,11 +146,7 @@ def test_load_refuses_truncated_or_non_json_files(tmp_path, text, message):
 def test_load_refuses_non_finite_numbers(tmp_path, literal, message):
     doc = _good(tmp_path)
     doc["layers"][0][0]["w"][1] = 12345.5
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(doc).replace("12345.5", literal))
-    with pytest.raises(ValueError, match=message) as info:
-        MLP.load(path)
-    assert str(path) in str(info.value)
+    _assert_refused(tmp_path, json.dumps(doc).replace("12345.5", literal), message)
 
 
 def test_load_of_a_missing_file_names_the_path(tmp_path):
