@@ -1,0 +1,25 @@
+"""viz: computation graphs, the step-by-step BACKWARD page and training plots.
+
+    import viz
+    L.backward()
+    viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
+    viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
+"""
+
+from .graph import Digraph, GraphTooLarge, draw_graph, render
+from .renderer import RendererNotFound, find_renderer
+from .stepper import backward_html
+from .steps import Message, Step, backward_steps
+
+__all__ = [
+    "Digraph",
+    "GraphTooLarge",
+    "Message",
+    "RendererNotFound",
+    "Step",
+    "backward_html",
+    "backward_steps",
+    "draw_graph",
+    "find_renderer",
+    "render",
+]

@@ -1,0 +1,223 @@
+"""draw_graph: a computation graph as a ``graphviz.Digraph`` with every number of FORWARD() and BACKWARD().
+
+Value nodes (boxes) show label, data and grad = ∂L/∂v; op nodes (ellipses) show the op table's
+symbol; an edge from v_i into the op making v_j shows the local derivative ∂v_j/∂v_i and the
+message ∂L/∂v_j · ∂v_j/∂v_i that BACKWARD() sends along it.  Node ids are stable (``v{k}`` for
+the k-th value in topological order, ``o{k}`` its op, ``e{k}_{i}`` the edge from its i-th parent),
+so a page can script the picture (see ``viz.stepper``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import graphviz
+
+from autograd_core import OPS, Value, topological_order
+
+from .renderer import render_source, write
+
+FONT = "Helvetica"
+"""The one font name used everywhere (a single name: renderers differ in font fallback lists)."""
+
+MAX_NODES = 250
+"""Above this many nodes (values + ops) a picture is unreadable: ``draw_graph`` asks for a part."""
+
+# A colour-blind-safe diverging scale (ColorBrewer RdBu's blues, PuOr's oranges): negative grads
+# blue, positive orange, darker for larger |grad| relative to the graph's largest.
+NEGATIVE = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
+POSITIVE = ("#fee0b6", "#fdb863", "#e08214", "#b35806")
+ZERO = "#ffffff"
+
+NEURON_OUTPUT = re.compile(r"L(\d+)\.N(\d+)")
+NEURON_PARAMETER = re.compile(r"L(\d+)\.N(\d+)\.(?:w\d+|b)")
+
+
+class GraphTooLarge(ValueError):
+    """More nodes than ``max_nodes``: draw a part of the graph instead."""
+
+
+class Digraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that shows inline in Jupyter through ``viz``'s renderer (graphviz-pure or dot)."""
+
+    def _repr_image_svg_xml(self) -> str:
+        return render_source(self.source, "svg").decode("utf-8")
+
+    def _repr_image_png(self) -> bytes:
+        return render_source(self.source, "png")
+
+
+def fmt(x: float) -> str:
+    """x to 4 significant digits (``0`` for ±0)."""
+    return "0" if x == 0 else f"{x:.4g}"
+
+
+def fill(grad: float, scale: float) -> str:
+    """The diverging palette's colour for ``grad`` when the largest |grad| is ``scale``."""
+    if grad == 0 or scale == 0 or grad != grad:
+        return ZERO
+    level = min(3, int(4 * (abs(grad) / scale) ** 0.5 - 1e-9))
+    return (POSITIVE if grad > 0 else NEGATIVE)[max(level, 0)]
+
+
+def font_colour(colour: str) -> str:
+    """White text on the two darkest fills, black otherwise."""
+    return "white" if colour in (NEGATIVE[3], POSITIVE[3], NEGATIVE[2], POSITIVE[2]) else "black"
+
+
+def op_symbol(v: Value) -> str:
+    """The op's symbol from the table; pow shows its constant exponent (``^2``)."""
+    symbol = OPS[v.op].symbol
+    return f"{symbol}{fmt(v.const)}" if v.const is not None else symbol
+
+
+def is_parameter(v: Value) -> bool:
+    """A labelled leaf (a weight, an input with a name); unlabelled leaves are constants."""
+    return not v.parents and bool(v.label)
+
+
+def neuron_clusters(order: list[Value]) -> dict[Value, tuple[int, int]]:
+    """Node → (layer, neuron) for nodes of nn's neurons: parameters ``L{l}.N{n}.w{i}``/``.b``, the
+    output ``L{l}.N{n}`` and the interior nodes between them (reached from the output without
+    crossing another neuron's output or a leaf that is not the neuron's own parameter)."""
+    where: dict[Value, tuple[int, int]] = {}
+    for v in order:
+        m = NEURON_PARAMETER.fullmatch(v.label) if not v.parents else None
+        if m:
+            where[v] = (int(m[1]), int(m[2]))
+    for out in order:
+        m = NEURON_OUTPUT.fullmatch(out.label) if out.parents else None
+        if not m:
+            continue
+        key = (int(m[1]), int(m[2]))
+        where[out] = key
+        stack = [out]
+        while stack:
+            for p in stack.pop().parents:
+                if p in where or not p.parents or NEURON_OUTPUT.fullmatch(p.label):
+                    continue
+                where[p] = key
+                stack.append(p)
+    return where
+
+
+def too_large_message(values: int, ops: int, max_nodes: int, where: dict[Value, tuple[int, int]]) -> str:
+    neurons = sorted(set(where.values()))
+    held = f" It holds {len(neurons)} neurons (L1.N1 … L{neurons[-1][0]}.N{neurons[-1][1]})." if neurons else ""
+    return (
+        f"this graph has {values + ops} nodes ({values} values, {ops} ops), more than max_nodes={max_nodes}, "
+        f"too many for a readable picture.{held} Draw a part instead: one neuron's output for one input "
+        "(e.g. draw_graph(model.layers[0].neurons[0]([0.5, -1.2]))), one sample's loss instead of a batch's, "
+        "or pass max_nodes=None to draw it all anyway."
+    )
+
+
+def draw_graph(
+    root: Value,
+    rankdir: str = "LR",
+    grads: bool | Mapping[Value, float] = True,
+    edge_values: bool = True,
+    max_nodes: int | None = MAX_NODES,
+) -> Digraph:
+    """The graph below ``root`` with data, grads, local derivatives ∂v_j/∂v_i and messages.
+
+    ``grads``: True shows the ``grad`` fields (if a backward ran), False none, or a mapping
+    node → ∂L/∂v to show instead (e.g. from ``backward_steps``).
+
+    Nodes of one nn neuron (labels ``L{l}.N{n}…``) are grouped in a cluster per neuron inside one
+    per layer.  Raises ``GraphTooLarge`` beyond ``max_nodes`` (``None``: no limit).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph takes the Value at the top of a graph, got {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
+    order = topological_order(root)
+    index = {v: k for k, v in enumerate(order)}
+    n_ops = sum(1 for v in order if v.parents)
+    where = neuron_clusters(order)
+    if max_nodes is not None and len(order) + n_ops > max_nodes:
+        raise GraphTooLarge(too_large_message(len(order), n_ops, max_nodes, where))
+    if isinstance(grads, Mapping):
+        grad_of, show_grads = grads, True
+    else:
+        grad_of = {v: v.grad for v in order}
+        show_grads = bool(grads) and any(g != 0 for g in grad_of.values())
+    scale = max((abs(grad_of.get(v, 0.0)) for v in order), default=0.0) if show_grads else 0.0
+
+    name = root.label or "L"
+    g = Digraph(name="computation graph")
+    legend = ["value: label, data"]
+    if show_grads:
+        legend[0] += f", grad = ∂{name}/∂v (fill: blue < 0 < orange)"
+    if edge_values:
+        legend.append("edge: local = ∂child/∂parent" + (f", msg = ∂{name}/∂child × local" if show_grads else ""))
+    legend.append("double border: named leaf (parameter, input); dashed: constant")
+    g.attr(rankdir=rankdir, fontname=FONT, fontsize="10", label="\\l".join(legend) + "\\l", labelloc="b", labeljust="l",
+           nodesep="0.2", ranksep="0.3", bgcolor="white")
+    g.attr("node", fontname=FONT, fontsize="11", margin="0.08,0.03", height="0.3")
+    g.attr("edge", fontname=FONT, fontsize="9", fontcolor="#404040", color="#606060", arrowsize="0.6")
+
+    layers: dict[int, dict[int, list[Value]]] = {}
+    loose: list[Value] = []
+    for v in order:
+        if v in where:
+            layer, neuron = where[v]
+            layers.setdefault(layer, {}).setdefault(neuron, []).append(v)
+        else:
+            loose.append(v)
+
+    def add_nodes(graph: graphviz.Digraph, nodes: list[Value]) -> None:
+        for v in nodes:
+            k = index[v]
+            grad = grad_of.get(v, 0.0)
+            colour = fill(grad, scale) if show_grads else ZERO
+            lines = [v.label] if v.label else []
+            if v.parents or v.label:
+                lines.append(f"data {fmt(v.data)}")
+                if show_grads:
+                    lines.append(f"grad {fmt(grad)}")
+            else:  # a constant: just its number
+                lines.append(fmt(v.data))
+            style = {"shape": "box", "style": "filled,rounded", "fillcolor": colour, "fontcolor": font_colour(colour)}
+            if not v.parents and v.label:
+                style.update(style="filled", peripheries="2")
+            elif not v.parents:
+                style.update(style="filled,dashed", color="#808080", fontsize="10")
+            kind = "interior" if v.parents else ("parameter" if v.label else "constant")
+            graph.node(f"v{k}", "\n".join(lines), id=f"v{k}", **{"class": f"value {kind}"},
+                       tooltip=f"{v.label or 'v'}: data={v.data!r} grad={grad!r}", **style)
+            if v.parents:
+                graph.node(f"o{k}", op_symbol(v), id=f"o{k}", shape="ellipse", style="filled", fillcolor="#eeeeee",
+                           color="#808080", fontsize="10", **{"class": f"op {v.op}"}, tooltip=OPS[v.op].formula)
+
+    add_nodes(g, loose)
+    for layer, neurons in sorted(layers.items()):
+        with g.subgraph(name=f"cluster_L{layer}") as c:
+            c.attr(label=f"layer {layer}", style="rounded", color="#a0a0a0", fontsize="11")
+            for neuron, nodes in sorted(neurons.items()):
+                with c.subgraph(name=f"cluster_L{layer}.N{neuron}") as cn:
+                    cn.attr(label=f"L{layer}.N{neuron}", style="rounded,dashed", color="#b0b0b0", fontsize="10")
+                    add_nodes(cn, nodes)
+
+    for v in order:
+        if not v.parents:
+            continue
+        k = index[v]
+        g.edge(f"o{k}", f"v{k}", id=f"r{k}")
+        for i, p in enumerate(v.parents):
+            local = v.local_grads[i]
+            label = ""
+            if edge_values:
+                label = f"local {fmt(local)}"
+                if show_grads:
+                    label += f"\nmsg {fmt(grad_of.get(v, 0.0) * local)}"
+            g.edge(f"v{index[p]}", f"o{k}", label=label, id=f"e{k}_{i}")
+    return g
+
+
+def render(root: Value, path: str | os.PathLike, **options: object) -> Path:
+    """Write ``draw_graph(root, **options)`` to ``path``: .svg or .png (rendered) or .dot (the source)."""
+    return write(draw_graph(root, **options).source, path)
