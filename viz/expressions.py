@@ -14,11 +14,11 @@ def neuron() -> Value:
     z = wx + b
     u = z.sigmoid()
     e = y - u
-    l = 0.5 * e**2
+    half_sq = 0.5 * e**2
     r = w**2
     lr = lam * r
-    L = l + lr
-    for v, name in ((wx, "wx"), (z, "z"), (u, "u"), (e, "y − u"), (l, "l"), (r, "r"), (lr, "λr"), (L, "L")):
+    L = half_sq + lr
+    for v, name in ((wx, "wx"), (z, "z"), (u, "u"), (e, "y − u"), (half_sq, "l"), (r, "r"), (lr, "λr"), (L, "L")):
         v.label = name
     return L
 

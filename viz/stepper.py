@@ -116,7 +116,7 @@ h1 { font-size: 1.2em; margin: 0 0 .4em 0; }
 <ul id="messages"></ul>
 </div>
 <div id="hint">Each node's grad is the sum of the messages from its children:
-&#8706;L/&#8706;v<sub>i</sub> = &#931;<sub>j</sub> &#8706;L/&#8706;v<sub>j</sub> &#183; &#8706;v<sub>j</sub>/&#8706;v<sub>i</sub>.
+∂L/∂v<sub>i</sub> = Σ<sub>j</sub> ∂L/∂v<sub>j</sub> · ∂v<sub>j</sub>/∂v<sub>i</sub>.
 Keys: &#8592; &#8594; step, space plays.  Grads appear as they become final; ? is not known yet.</div>
 <div id="graph">
 %SVG%
@@ -133,7 +133,9 @@ for (const a of svg.querySelectorAll("a")) a.removeAttributeNS("http://www.w3.or
 const lines = (g, prefix) => Array.from(g.querySelectorAll("text")).filter(t => t.textContent.startsWith(prefix));
 const original = new Map(), paint = new Map();
 for (const t of svg.querySelectorAll("text")) original.set(t, t.textContent);
-for (const e of svg.querySelectorAll("g.value text, g.value polygon, g.value path")) paint.set(e, e.getAttribute("fill"));
+for (const e of svg.querySelectorAll("g.value text, g.value polygon, g.value path")) {
+  paint.set(e, e.getAttribute("fill"));
+}
 let frame = 0, timer = null;
 
 function show(k) {
