@@ -167,7 +167,7 @@ def fit(
             shown = {"loss": f"{history['loss'][-1]:.4g}"}
             if acc_fn:
                 shown["acc"] = f"{history['accuracy'][-1]:.1%}"
-            bar.set_postfix(shown)
+            bar.set_postfix(shown, refresh=False)  # tqdm redraws at its own pace (mininterval)
         if not math.isfinite(history["loss"][-1]):
             bar.close()
             raise FloatingPointError(
