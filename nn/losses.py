@@ -14,6 +14,7 @@ log(1 + eˢ) binary cross-entropy uses.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 from autograd_core import Value
@@ -100,7 +101,7 @@ def cross_entropy(batch_logits: Sequence[Sequence[Scalar]], targets: Sequence[in
     for i, (s, y) in enumerate(zip(batch_logits, targets)):
         if isinstance(s, Value) or not isinstance(s, Sequence):
             raise ValueError(f"cross_entropy: sample {i} must be a list of logits (one per class), got {s!r}")
-        if isinstance(y, bool) or not isinstance(y, int) or not 0 <= y < len(s):
+        if isinstance(y, bool) or not isinstance(y, numbers.Integral) or not 0 <= y < len(s):
             raise ValueError(f"cross_entropy: target {y!r} at index {i} is not a class index in 0…{len(s) - 1}")
         s = [_value(sk) for sk in s]
         m = max(sk.data for sk in s)  # log Σ e^{s_k} = m + log Σ e^{s_k − m}; m is a constant

@@ -140,7 +140,7 @@ def fit(
     loss_fn = _loss_fn(loss)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}; they must match")
-    if not X:
+    if len(X) == 0:
         raise ValueError("fit needs at least one sample")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")

@@ -193,3 +193,12 @@ def test_fit_raises_when_the_loss_diverges():
     with pytest.raises((FloatingPointError, OverflowError)):
         fit(model, [[10.0]], [0.0], loss="mse", optimizer=SGD(model.parameters(), lr=10.0), epochs=400, progress=False)
     assert not math.isfinite(model.parameters()[0].data) or abs(model.parameters()[0].data) > 1e100
+
+
+def test_fit_accepts_numpy_arrays():
+    np = pytest.importorskip("numpy")
+    X, y = data.spirals(30, n_classes=3, seed=0)
+    model = MLP(2, [8, 3], activation="tanh", seed=0)
+    history = fit(model, np.array(X), np.array(y), loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05),
+                  epochs=20, batch_size=10, progress=False)  # fmt: skip
+    assert history["loss"][-1] < history["loss"][0] and 0.0 <= history["accuracy"][-1] <= 1.0
