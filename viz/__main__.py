@@ -1,0 +1,88 @@
+"""Command line: draw a named demo expression or a saved nn model's graph for one input.
+
+    python -m viz expr neuron -o graph.svg --html steps.html
+    python -m viz model m.json --input 0.5 -1.2 -o graph.svg
+    python -m viz activations -o activations.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from autograd_core import Value
+
+from .expressions import EXPRESSIONS
+from .graph import MAX_NODES, GraphTooLarge, render
+from .plots import plot_activations
+from .renderer import RendererNotFound
+from .stepper import backward_html
+
+
+def load_model_output(path: str, inputs: list[float], output: int) -> Value:
+    """The saved model's ``output``-th output (from 1) for ``inputs``: nn is the application layer here."""
+    from nn import MLP  # lazy: viz itself never depends on nn
+
+    model = MLP.load(path)
+    if len(inputs) != model.nin:
+        raise ValueError(f"the model in {path} takes {model.nin} inputs, got {len(inputs)} after --input")
+    out = model(inputs)
+    outs = out if isinstance(out, list) else [out]
+    if not 1 <= output <= len(outs):
+        raise ValueError(f"--output must be between 1 and {len(outs)} (the model's outputs), got {output}")
+    return outs[output - 1]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m viz", description="Draw computation graphs with every number of "
+                                "FORWARD() and BACKWARD(), the step-by-step BACKWARD page, and activation plots.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def graph_options(q: argparse.ArgumentParser) -> None:
+        q.add_argument("-o", "--output-file", default="graph.svg", help="picture to write: .svg, .png or .dot "
+                       "(default graph.svg)")
+        q.add_argument("--html", help="also write the step-by-step BACKWARD page to this .html file")
+        q.add_argument("--no-backward", action="store_true", help="draw the forward values only")
+        q.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="layout direction")
+        q.add_argument("--max-nodes", type=int, default=MAX_NODES, help=f"refuse bigger graphs (default "
+                       f"{MAX_NODES}; 0 draws any size)")
+
+    names = ", ".join(f"{n} ({f.__doc__.split(':')[0]})" for n, f in EXPRESSIONS.items())
+    e = sub.add_parser("expr", help="a named demo expression", description=f"Expressions: {names}.")
+    e.add_argument("name", choices=sorted(EXPRESSIONS))
+    graph_options(e)
+    m = sub.add_parser("model", help="a saved nn model (JSON from model.save) on one input")
+    m.add_argument("path", help="the model's JSON file")
+    m.add_argument("--input", type=float, nargs="+", required=True, metavar="X", help="the input numbers")
+    m.add_argument("--output", type=int, default=1, help="which output to draw, from 1 (default 1)")
+    graph_options(m)
+    a = sub.add_parser("activations", help="plot each activation of the op table and its derivative")
+    a.add_argument("-o", "--output-file", default="activations.png", help="a .png or .svg (default activations.png)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "activations":
+            print(plot_activations(args.output_file))
+            return 0
+        if args.command == "expr":
+            root = EXPRESSIONS[args.name]()
+        else:
+            root = load_model_output(args.path, args.input, args.output)
+        limit = args.max_nodes or None
+        if not args.no_backward:
+            root.backward()
+        print(render(root, args.output_file, rankdir=args.rankdir, max_nodes=limit))
+        if args.html:
+            print(backward_html(root, args.html, max_nodes=limit))
+    except (GraphTooLarge, RendererNotFound, ValueError, OSError) as error:
+        print(f"python -m viz: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
