@@ -7,6 +7,7 @@
 """
 
 from .graph import Digraph, GraphTooLarge, draw_graph, render
+from .plots import plot_activations, plot_decision_boundary, plot_history
 from .renderer import RendererNotFound, find_renderer
 from .stepper import backward_html
 from .steps import Message, Step, backward_steps
@@ -21,5 +22,8 @@ __all__ = [
     "backward_steps",
     "draw_graph",
     "find_renderer",
+    "plot_activations",
+    "plot_decision_boundary",
+    "plot_history",
     "render",
 ]
