@@ -71,9 +71,13 @@ def ours(program):
     return grad(program.evaluate, argnums=tuple(range(n)))(*program.inputs)
 
 
-def test_oracles_cover_every_op():
+def test_hips_autograd_oracle_covers_every_op():
+    assert set(AUTOGRAD) == set(OPS), "add the new op to AUTOGRAD in this file"
+
+
+def test_pytorch_oracle_covers_every_op():
     torch = pytest.importorskip("torch")
-    assert set(AUTOGRAD) == set(OPS) == set(torch_backend(torch)), "add the new op to the oracles in this file"
+    assert set(torch_backend(torch)) == set(OPS), "add the new op to torch_backend in this file"
 
 
 @given(programs())

@@ -93,6 +93,16 @@ def test_value_operators_with_numbers_on_either_side(x, c):
     assert (-v).data == -x and (-v).op == "neg" and abs(-v).data == x and abs(-v).op == "abs"
 
 
+@pytest.mark.parametrize("scalar", [np.float64(2.0), np.float32(2.0), np.int64(2)])
+def test_value_operators_with_numpy_scalars_give_values(scalar):
+    x = Value(1.5)
+    results = [scalar * x, scalar + x, scalar - x, scalar / x, scalar**x, x * scalar, x**scalar]
+    assert all(type(r) is Value for r in results)
+    assert [r.data for r in results] == pytest.approx([3.0, 3.5, 0.5, 4 / 3, 2**1.5, 3.0, 2.25])
+    results[0].backward()
+    assert x.grad == 2.0
+
+
 @pytest.mark.parametrize("other", ["a", None, [1.0], 1j, object()])
 @pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow])
 def test_value_operator_rejects_unsupported_operand(op, other):
