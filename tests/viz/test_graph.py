@@ -1,0 +1,179 @@
+"""draw_graph/render: every number on the picture, edges with local derivatives, clusters, limits."""
+
+import math
+import re
+
+import pytest
+from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
+
+from autograd_core import OPS, Value, topological_order
+from viz import GraphTooLarge, draw_graph, render
+from viz.expressions import square
+from viz.graph import NEGATIVE, POSITIVE, fmt, neuron_clusters
+from viz.renderer import render_source
+
+pytestmark = needs_renderer
+
+
+def number(line: str) -> float:
+    return float(line.split()[-1])
+
+
+def ids(root):
+    return {v: k for k, v in enumerate(topological_order(root))}
+
+
+def svg_of(root, **options):
+    return render_source(draw_graph(root, **options).source, "svg").decode()
+
+
+def test_fmt_four_significant_digits():
+    assert [fmt(0.123456), fmt(-2.0), fmt(-0.0), fmt(12345.6), fmt(1e-7)] == ["0.1235", "-2", "0", "1.235e+04", "1e-07"]
+
+
+def test_draw_graph_shows_labels_data_and_grads_of_seed_000():
+    L, nodes = seed_000()
+    grads, forward = closed_forms()
+    groups = svg_groups(svg_of(L))
+    k = ids(L)
+    for name, grad in grads.items():
+        lines = groups[f"v{k[nodes[name]]}"]
+        assert lines[0] == name
+        assert number(lines[1]) == pytest.approx(nodes[name].data, rel=5e-4)
+        assert number(lines[2]) == pytest.approx(grad, rel=5e-4, abs=1e-12)
+    assert number(groups[f"v{k[nodes['u']]}"][1]) == pytest.approx(forward["u"], rel=5e-4)
+
+
+def test_draw_graph_edges_hold_local_derivative_and_message():
+    L, nodes = seed_000()
+    grads, forward = closed_forms()
+    k = ids(L)
+    groups = svg_groups(svg_of(L))
+    x, w, lam, u = 1.5, 0.8, 0.1, forward["u"]
+
+    def edge(child, position):
+        local, msg = groups[f"e{k[nodes[child]]}_{position}"]
+        return number(local), number(msg)
+
+    assert edge("wx", 0) == pytest.approx((x, grads["wx"] * x), rel=5e-4)  # ∂(wx)/∂w = x
+    assert edge("wx", 1) == pytest.approx((w, grads["wx"] * w), rel=5e-4)  # ∂(wx)/∂x = w
+    assert edge("u", 0) == pytest.approx((u * (1 - u), grads["u"] * u * (1 - u)), rel=5e-4)  # σ′(z)
+    assert edge("r", 0) == pytest.approx((2 * w, lam * 2 * w), rel=5e-4)  # ∂(w²)/∂w = 2w
+    assert edge("y − u", 1) == pytest.approx((-1.0, -grads["y − u"]), rel=5e-4)
+
+
+def test_draw_graph_repeated_parent_draws_two_edges():
+    L = square()
+    L.backward()
+    source = draw_graph(L).source
+    k = ids(L)
+    x = L.parents[1]
+    xx = L.parents[0]
+    into_xx = re.findall(rf"\bv{k[x]} -> o{k[xx]} \[", source)
+    assert len(into_xx) == 2
+    groups = svg_groups(svg_of(L))
+    assert groups[f"e{k[xx]}_0"] == groups[f"e{k[xx]}_1"] == ["local 3", "msg 3"]
+    assert number(groups[f"v{k[x]}"][2]) == 7.0  # ∂(x² + x)/∂x = 2x + 1
+
+
+def test_draw_graph_op_nodes_show_the_table_symbol_and_pow_constant():
+    x = Value(0.7, "x")
+    v = ((x**2).tanh() * x.sigmoid() - x.exp() / x.relu()).sin() + abs(-x).sqrt() ** x
+    k = ids(v)
+    groups = svg_groups(svg_of(v))
+    for node in topological_order(v):
+        if node.parents:
+            expected = "^2" if node.op == "pow" else OPS[node.op].symbol
+            assert groups[f"o{k[node]}"] == [expected]
+
+
+def test_draw_graph_marks_parameters_and_constants():
+    L, nodes = seed_000()
+    source = draw_graph(L).source
+    k = ids(L)
+    half = L.parents[0].parents[0]  # the constant 0.5 of l = 0.5·(y − u)²
+    assert half.data == 0.5 and not half.label
+    assert re.search(rf'v{k[nodes["w"]]} \[[^]]*class="value parameter"[^]]*peripheries=2', source)
+    assert re.search(rf'v{k[half]} \[[^]]*class="value constant"[^]]*dashed', source)
+    assert re.search(rf'v{k[nodes["z"]]} \[[^]]*class="value interior"', source)
+
+
+def test_draw_graph_fill_follows_sign_and_size_of_grad():
+    L, nodes = seed_000()
+    source = draw_graph(L).source
+    k = ids(L)
+
+    def colour(name):
+        return re.search(rf'v{k[nodes[name]]} \[[^]]*fillcolor="([^"]+)"', source)[1]
+
+    assert colour("y − u") in NEGATIVE and colour("w") in POSITIVE
+    assert colour("L") == POSITIVE[-1]  # the largest |grad| is darkest
+    assert POSITIVE.index(colour("x")) < POSITIVE.index(colour("w"))  # 0.084 < 0.3175
+
+
+def test_draw_graph_before_backward_shows_no_grads():
+    L, _ = seed_000()
+    for v in topological_order(L):
+        v.grad = 0.0
+    text = " ".join(line for lines in svg_groups(svg_of(L)).values() for line in lines)
+    assert "data" in text and "grad" not in text and "msg" not in text
+
+
+def test_draw_graph_mlp_clusters_neurons_and_layers():
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [2, 2, 1], activation="tanh", seed=3)
+    out = model([0.5, -1.2])
+    out.backward()
+    where = neuron_clusters(topological_order(out))
+    for layer, nin in ((1, 2), (2, 2), (3, 2)):
+        for n in range(1, 2 if layer == 3 else 3):
+            members = [v for v, key in where.items() if key == (layer, n)]
+            labels = {v.label for v in members if v.label}
+            assert labels == {f"L{layer}.N{n}", f"L{layer}.N{n}.b", *(f"L{layer}.N{n}.w{j}" for j in range(1, nin + 1))}
+            # w_j and b, w_j·x_j, the nin running sums b + Σ w_j·x_j, tanh (the last layer is linear)
+            assert len(members) == (nin + 1) + nin + nin + (layer < 3)
+    svg = svg_of(out)
+    for name in ("cluster_L1", "cluster_L2", "cluster_L3", "cluster_L1.N1", "cluster_L2.N2", "cluster_L3.N1"):
+        assert f"<title>{name}</title>" in svg
+    assert "x1" not in {v.label for v in where}  # shared inputs stay outside
+
+
+def test_draw_graph_too_large_says_how_many_and_what_to_draw():
+    x = Value(1.0, "x")
+    v = x
+    for _ in range(100):
+        v = v * x + 1.0
+    order = topological_order(v)
+    count = len(order) + sum(1 for n in order if n.parents)
+    with pytest.raises(GraphTooLarge, match=rf"{count} nodes .*max_nodes=250.*one neuron.*one sample"):
+        draw_graph(v)
+    assert draw_graph(v, max_nodes=None).source.count("->") > 400
+
+
+def test_draw_graph_rejects_non_values():
+    with pytest.raises(TypeError, match="Value"):
+        draw_graph(3.0)
+
+
+def test_render_writes_png_and_svg(tmp_path):
+    L, _ = seed_000()
+    png = render(L, tmp_path / "g.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width > 3 * height > 300  # a left-to-right chain
+    assert "<svg" in render(L, tmp_path / "g.svg", rankdir="TB").read_text()
+
+
+def test_digraph_shows_inline_in_jupyter_without_system_dot():
+    L, _ = seed_000()
+    g = draw_graph(L)
+    assert "<svg" in g._repr_mimebundle_()["image/svg+xml"]
+    assert g._repr_mimebundle_(include=["image/png"])["image/png"][:4] == b"\x89PNG"
+
+
+def test_draw_graph_grads_mapping_replaces_grad_fields():
+    L, nodes = seed_000()
+    k = ids(L)
+    groups = svg_groups(svg_of(L, grads={nodes["w"]: -math.pi}))
+    assert groups[f"v{k[nodes['w']]}"][2] == "grad -3.142"
+    assert groups[f"v{k[nodes['L']]}"][2] == "grad 0"
