@@ -5,3 +5,11 @@ micrograd, PyTorch 0-d float64 tensors, PyTorch batched float64 tensors, HIPS au
 numpy — prints one table of medians with the ratio to micrograd, and writes it as markdown and
 JSON to ``benchmarks/results/`` (or ``--out``).  ``--quick`` runs everything tiny, in seconds.
 """
+
+import os
+
+# One thread for BLAS (numpy) as for torch: on a busy 2-core machine, thread pools that
+# spin-wait turn a 0.5 ms matrix product into 40 ms.  Set before numpy is first imported;
+# export OPENBLAS_NUM_THREADS etc. yourself to override.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")

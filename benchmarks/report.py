@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from .engines import MICROGRAD
+from .engines import MICROGRAD, NUMPY_HAND
 from .workloads import Row
 
 HEADER = ("workload", "engine", "median", "vs micrograd", "note")
@@ -49,10 +50,25 @@ def loss_agreement(rows: list[Row]) -> list[str]:
     return lines
 
 
+def _note(row: Row, hand: dict[str, float]) -> str:
+    """The row's note, plus its time over the hand-written numpy step where that is the baseline."""
+    base = hand.get(row.workload)
+    if base is None or row.value is None or row.engine == NUMPY_HAND:
+        return row.note
+    return "; ".join(filter(None, [f"{row.value / base:,.1f}× the hand-written numpy time", row.note]))
+
+
 def table(rows: list[Row]) -> list[tuple[str, ...]]:
     r = ratios(rows)
+    hand = {row.workload: row.value for row in rows if row.engine == NUMPY_HAND and row.value}
     return [
-        (row.workload, row.engine, _fmt(row.value, row.unit) if row.value is not None else row.status, r[i], row.note)
+        (
+            row.workload,
+            row.engine,
+            _fmt(row.value, row.unit) if row.value is not None else row.status,
+            r[i],
+            _note(row, hand),
+        )
         for i, row in enumerate(rows)
     ]
 
@@ -66,7 +82,11 @@ def as_text(rows: list[Row]) -> str:
 
 
 def machine() -> str:
-    return f"{platform.machine()}, {platform.processor() or platform.system()}, Python {platform.python_version()}"
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores{load}, Python {platform.python_version()}; "
+        "BLAS and torch on one thread"
+    )
 
 
 def as_markdown(rows: list[Row], title: str) -> str:
