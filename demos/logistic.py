@@ -100,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for point, signals in zip(samples(), error_signals()):
         w, b, x, t = point
         for name, (hand, engine) in signals.items():
-            rows.append((f"w={w:.3f} b={b:.3f} x={x:.3f} t={t:g}", f"δ_{name} = {FORMULA[name]}", hand, engine))
+            where = f"w={w:.3f} b={b:.3f} x={x:.3f} t={t:g}" if name == SIGNALS[0] else ""
+            rows.append((where, f"δ_{name} = {FORMULA[name]}", hand, engine))
             hand_all.append(hand)
             engine_all.append(engine)
     print(_common.table(["point", "error signal", "by hand", "by engine (grad)"], rows))

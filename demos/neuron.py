@@ -108,38 +108,28 @@ def partials() -> dict[str, tuple[float, float]]:
 
 # %% [markdown]
 # ## BACKWARD(), message by message
-# For each variable, the messages ∂L/∂v_j · ∂v_j/∂v_i its children send, and their sum. The
-# engine stored each local derivative ∂v_j/∂v_i on the edge when it built the node; BACKWARD()
-# only multiplies and adds.
+# For each variable, the messages ∂L/∂v_j · ∂v_j/∂v_i its children send, and their sum
+# (``viz.backward_steps`` lists them). The engine stored each local derivative ∂v_j/∂v_i on the
+# edge when it built the node; BACKWARD() only multiplies and adds.
 
 # %%
-def messages(root: Value) -> dict[Value, list[tuple[Value, float]]]:
-    """For every node: its children v_j with the local derivative ∂v_j/∂v_i of each edge."""
-    from autograd_core.graph import topological_order
-
-    children: dict[Value, list[tuple[Value, float]]] = {}
-    for node in topological_order(root):
-        for parent, local in zip(node.parents, node.local_grads):
-            children.setdefault(parent, []).append((node, local))
-    return children
-
-
 def _name(v: Value) -> str:
     return f"({v.label})" if " " in v.label else v.label
 
 
-def show_backward(v: dict[str, Value]) -> None:
-    """Print ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i in numbers for the seven variables."""
-    children = messages(v["L"])
+def show_backward(root: Value) -> None:
+    """Print ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i in numbers for the seven variables, in the lecture's order."""
+    from viz import backward_steps
+
+    steps = {step.node.label: step for step in backward_steps(root)}
     for name in ORDER:
-        node = v[name]
-        terms = children.get(node, [])
-        if not terms:
+        step = steps[name]
+        if not step.messages:
             print(f"  ∂L/∂{name} = 1 (the root)")
             continue
-        symbolic = " + ".join(f"∂L/∂{_name(c)}·∂{_name(c)}/∂{name}" for c, _ in terms)
-        numbers = " + ".join(f"({c.grad:.6g})·({d:.6g})" for c, d in terms)
-        print(f"  ∂L/∂{name} = {symbolic} = {numbers} = {node.grad:.6g}")
+        symbolic = " + ".join(f"∂L/∂{_name(m.child)}·∂{_name(m.child)}/∂{name}" for m in step.messages)
+        numbers = " + ".join(f"({m.upstream:.6g})·({m.local:.6g})" for m in step.messages)
+        print(f"  ∂L/∂{name} = {symbolic} = {numbers} = {step.grad:.6g}")
 
 
 # %% [markdown]
@@ -155,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  z = wx + b, u = σ(z), l = ½(y − u)², r = w², L = l + λr   at x={X}, y={Y}, w={W}, b={B}, λ={LAMBDA}")
     v = forward()
     v["L"].backward()
-    show_backward(v)
+    show_backward(v["L"])
     got = partials()
     rows = [(f"∂L/∂{n}", SEED_000[n], engine, exact, abs(engine - exact)) for n, (engine, exact) in got.items()]
     print(_common.table(["partial", "closed form (seed 000)", "BACKWARD()", "closed form", "|difference|"], rows))

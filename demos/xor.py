@@ -14,7 +14,7 @@
 # %%
 """XOR (seed 001, 'Capacity of single neuron'): no line gets more than 3 of 4, a 2-layer network gets all 4.
 
-Trains both, prints their truth tables and draws both decision boundaries.
+Trains both, prints their truth tables, and draws the best line's and the network's decision boundaries.
 """
 
 from __future__ import annotations
@@ -57,20 +57,26 @@ def train(epochs: int = EPOCHS) -> dict[str, dict[str, object]]:
 # Trained by gradient descent on cross-entropy (a convex loss in w, b), the neuron does not find
 # one of the 3-of-4 lines: XOR is symmetric under x ↦ 1 − x and under swapping x₁, x₂, and
 # averaging any solution over those symmetries gives s ≡ const, as good or better for a convex
-# loss. So the optimum is s ≡ 0, σ(s) = ½ for every input, loss ln 2: the neuron gives up.
-# The best any line can do, 3 of 4, we confirm by brute force over a grid of lines.
+# loss. So the optimum is s ≡ 0, σ(s) = ½ for every input, loss ln 2: the neuron gives up, and
+# its "boundary" is rounding noise. The best any line can do, 3 of 4, we find by brute force over
+# a grid of lines, and draw that one as the single neuron's picture.
 
 # %%
-def best_line_accuracy(steps: int = 17) -> float:
-    """max over lines w₁x₁ + w₂x₂ + b on a grid in [−2, 2]³ of the fraction of XOR points classified right."""
+def best_line(steps: int = 17) -> tuple[float, tuple[float, float, float]]:
+    """The line w₁x₁ + w₂x₂ + b on a grid in [−2, 2]³ classifying most XOR points (widest margin among them)."""
     from nn import data
 
     X, y = data.xor(labels=(0, 1))
     grid = [-2.0 + 4.0 * i / (steps - 1) for i in range(steps)]
-    return max(
-        sum((w1 * x[0] + w2 * x[1] + b > 0) == (t == 1) for x, t in zip(X, y)) / len(y)
-        for w1 in grid for w2 in grid for b in grid
-    )
+
+    def score(w1: float, w2: float, b: float) -> tuple[float, float]:
+        s = [w1 * x[0] + w2 * x[1] + b for x in X]
+        accuracy = sum((si > 0) == (t == 1) for si, t in zip(s, y)) / len(y)
+        margin = min(abs(si) for si in s) / max(1e-12, (w1 * w1 + w2 * w2) ** 0.5)
+        return accuracy, margin
+
+    line = max(((w1, w2, b) for w1 in grid for w2 in grid for b in grid), key=lambda line: score(*line))
+    return score(*line)[0], line
 
 
 # %%
@@ -79,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import math
 
     import viz
+    from nn import MLP
 
     args = _common.parse_args(__doc__, "xor", argv)
     print("demos.xor: seed 001, 'Capacity of Single Neuron' vs 'Adding One More Layer'")
@@ -90,9 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_common.table(["x", "XOR", "σ(s) one neuron", "σ(s) 2-4-1 network"], rows))
     for name, r in results.items():
         print(f"  {name}: final cross-entropy {r['loss']:.4g}")
-        viz.plot_decision_boundary(r["model"], X, y, _common.output(args, f"xor_{name}.png"))
-    best = best_line_accuracy()
-    print(f"  the best line on a 17×17×17 grid of (w₁, w₂, b) classifies {best:.0%} of XOR")
+    best, (w1, w2, b) = best_line()
+    print(f"  the best line on a 17×17×17 grid of (w₁, w₂, b): {w1:g}x₁ {w2:+g}x₂ {b:+g} > 0 classifies {best:.0%}")
+    line = MLP(2, [1], output_activation="linear")
+    for p, value in zip(line.parameters(), (w1, w2, b)):
+        p.data = value
+    viz.plot_decision_boundary(line, X, y, _common.output(args, "xor_neuron.png"))
+    viz.plot_decision_boundary(results["network"]["model"], X, y, _common.output(args, "xor_network.png"))
+
     checks = _common.Checks("xor")
     checks.that("no line gets more than 3 of 4 (XOR is not linearly separable)", best == 0.75, f"{best:.0%}")
     neuron = results["neuron"]

@@ -190,7 +190,10 @@ def test_activations_kinks_have_no_finite_difference_and_step_sign_have_zero_gra
 
 # ---- xor (seed 001) ----------------------------------------------------------------------
 def test_xor_no_line_separates_but_two_layers_do():
-    assert xor.best_line_accuracy() == 0.75
+    accuracy, (w1, w2, b) = xor.best_line()
+    assert accuracy == 0.75
+    s = [b, w2 + b, w1 + b, w1 + w2 + b]  # the line's score at (0,0), (0,1), (1,0), (1,1)
+    assert sum((si > 0) == (t == 1) for si, t in zip(s, [0, 1, 1, 0])) == 3
     results = xor.train()
     assert results["network"]["accuracy"] == 1.0
     assert results["neuron"]["loss"] == pytest.approx(math.log(2), abs=1e-4)
