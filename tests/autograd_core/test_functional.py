@@ -65,6 +65,16 @@ def test_grad_mixed_partial_closed_form(x, y):
     assert h[0][1] == pytest.approx(expected, rel=1e-12, abs=1e-12) and h[0][1] == pytest.approx(h[1][0])
 
 
+@pytest.mark.parametrize(("a", "b"), [(0.5, 0.0), (2.0, 1.0), (0.7, -1.5)])
+def test_hessian_powv_closed_form(a, b):
+    """f = aᵇ: f_aa = b(b−1)a^(b−2), f_ab = a^(b−1)(1 + b ln a), f_bb = aᵇ ln²a (also at b = 0)."""
+    f_ab = a ** (b - 1) * (1 + b * math.log(a))
+    expected = [[b * (b - 1) * a ** (b - 2), f_ab], [f_ab, a**b * math.log(a) ** 2]]
+    h = hessian(lambda x, y: x**y)(a, b)
+    for row, expected_row in zip(h, expected):
+        assert row == pytest.approx(expected_row, rel=1e-12, abs=1e-15)
+
+
 def test_grad_nested_closures_avoid_perturbation_confusion():
     assert grad(lambda x: grad(lambda y: y * x)(x))(1.0) == 1.0
     # the inner grad gets a plain number but closes over the outer x: d/dx [d/dy (x·y)] = d/dx x = 1

@@ -23,7 +23,9 @@ AUTOGRAD = {
     "div": lambda a, b: a / b,
     "neg": lambda x: -x,
     "pow": lambda x, n: x**n,
-    "powv": lambda a, b: a**b,
+    # a ** b would do, but HIPS autograd's rule for it gets ∂²/∂a∂b wrong at exactly b = 0 (it
+    # swaps the exponent b − 1 for 1 there; PyTorch's gives 0), so it is written as e^(b ln a)
+    "powv": lambda a, b: anp.exp(b * anp.log(a)),
     "abs": anp.abs,
     "exp": anp.exp,
     "log": anp.log,
@@ -47,7 +49,7 @@ def torch_backend(torch):
         "div": torch.div,
         "neg": torch.neg,
         "pow": torch.pow,
-        "powv": torch.pow,
+        "powv": lambda a, b: torch.exp(b * torch.log(a)),  # as in AUTOGRAD: torch.pow's ∂²/∂a∂b is 0 at b = 0
         "abs": torch.abs,
         "exp": torch.exp,
         "log": torch.log,
