@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 OURS = "autograd-core"
+OURS_GC_OFF = "autograd-core, GC off"
 COMPILED = "autograd-core compile()"
 MICROGRAD = "micrograd"
 TORCH_SCALAR = "PyTorch 0-d float64"

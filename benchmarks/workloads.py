@@ -208,6 +208,16 @@ def moons(quick: bool) -> list[Row]:
             t, loss0, trace = _compiled_moons(X, Y, 20 * repeats)
             note = f"trace once: {trace * 1e3:.0f} ms"
         rows.append(Row(name, engine, t * 1e3, "ms", loss0=loss0, note=note))
+        if engine == E.OURS:
+            # Our graphs have no reference cycles, so reference counting frees them and the cyclic
+            # GC (which otherwise re-scans every live node) can be switched off around training.
+            gc.collect()
+            gc.disable()
+            try:
+                t, loss0 = _scalar_moons(E.ours(), X, Y, repeats)
+            finally:
+                gc.enable()
+            rows.append(Row(name, E.OURS_GC_OFF, t * 1e3, "ms", loss0=loss0, note="gc.disable() around the steps"))
     return rows
 
 

@@ -31,7 +31,7 @@ def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
     ):
         assert any(r.workload.startswith(prefix) and r.engine == E.OURS for r in rows), prefix
     moons = {r.engine for r in rows if r.workload.startswith("moons")}
-    assert moons == {E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED}
+    assert moons == {E.OURS, E.OURS_GC_OFF, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED}
     assert "| moons step (10 points) | autograd-core compile() |" in markdown
     assert all(r.status != "ok" or r.value is not None for r in rows)
 
