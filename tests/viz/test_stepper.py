@@ -1,0 +1,184 @@
+"""backward_html: the page in headless Chromium, stepped frame by frame with the arrow key, numbers checked."""
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+from autograd_core import Value, gradients, reverse_topological_order, topological_order
+from viz import backward_html
+from viz.expressions import square
+from viz.graph import fmt
+from viz.stepper import script_json
+from viz_helpers import needs_renderer, seed_000
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--remote-debugging-pipe"]
+
+pytestmark = needs_renderer
+
+# Runs in the child: the DevTools pipe is fd 3 (chromium reads) and fd 4 (chromium writes).
+PLACE_FDS = "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); os.execv(sys.argv[3], sys.argv[3:])"
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol on a pipe (fd 3 in, fd 4 out): no port, no network."""
+
+    def __init__(self, profile: str) -> None:
+        to_chrome, self.out = os.pipe()
+        self.inp, from_chrome = os.pipe()
+        # chromium's ends go above 9 first, so that moving them to 3 and 4 cannot overwrite one with the other
+        to_chrome, from_chrome = (self._high(fd) for fd in (to_chrome, from_chrome))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", PLACE_FDS, str(to_chrome), str(from_chrome), CHROMIUM, *FLAGS,
+             f"--user-data-dir={profile}", "about:blank"],
+            pass_fds=(to_chrome, from_chrome), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chrome)
+        os.close(from_chrome)
+        self.buffer, self.next_id, self.session = b"", 0, None
+
+    @staticmethod
+    def _high(fd: int) -> int:
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+        os.close(fd)
+        return high
+
+    def call(self, method: str, **params):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params}
+        if self.session:
+            message["sessionId"] = self.session
+        os.write(self.out, json.dumps(message).encode() + b"\0")
+        while True:
+            while b"\0" not in self.buffer:
+                chunk = os.read(self.inp, 1 << 16)
+                if not chunk:
+                    raise RuntimeError("chromium closed the pipe")
+                self.buffer += chunk
+            raw, self.buffer = self.buffer.split(b"\0", 1)
+            reply = json.loads(raw)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+
+    def open(self, url: str) -> None:
+        target = self.call("Target.createTarget", url=url)["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        deadline = time.monotonic() + 20
+        while not self.js("document.readyState === 'complete' && !!document.getElementById('frame')?.textContent"):
+            assert time.monotonic() < deadline, "the page did not load"
+            time.sleep(0.05)
+
+    def js(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def key(self, key: str, code: int) -> None:
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=code)
+
+    def close(self) -> None:
+        self.session = None
+        try:  # a clean exit takes the renderer processes with it
+            self.call("Browser.close")
+            self.proc.wait(timeout=10)
+        except (OSError, RuntimeError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        os.close(self.out)
+        os.close(self.inp)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    with tempfile.TemporaryDirectory() as profile:
+        b = Browser(profile)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+STATE = """JSON.stringify({
+  frame: document.getElementById('frame').textContent,
+  equation: document.getElementById('equation').textContent,
+  grad: document.getElementById('equation').dataset.grad,
+  current: Array.from(document.querySelectorAll('g.current')).map(g => g.id),
+  incoming: Array.from(document.querySelectorAll('g.incoming')).map(g => g.id).sort(),
+  grads: Object.fromEntries(Array.from(document.querySelectorAll('g.value')).map(g =>
+    [g.id, (Array.from(g.querySelectorAll('text')).map(t => t.textContent).find(t => t.startsWith('grad')))])),
+  messages: Array.from(document.querySelectorAll('#messages li')).map(li => li.textContent),
+})"""
+
+
+def shown(text: str) -> float:
+    return float(text.replace("−", "-").strip("()"))
+
+
+@pytest.mark.parametrize("build", [lambda: seed_000()[0], square], ids=["seed_000", "square"])
+def test_backward_html_every_frame_shows_the_engine_grads(browser, build, tmp_path):
+    root = build()
+    page = backward_html(root, tmp_path / "steps.html")
+    engine = gradients(root)
+    order = reverse_topological_order(root)
+    index = {v: k for k, v in enumerate(topological_order(root))}
+    browser.open(page.as_uri())
+    for k, node in enumerate(order):
+        state = json.loads(browser.js(STATE))
+        assert state["frame"] == f"step {k + 1} of {len(order)}"
+        assert state["current"] == [f"v{index[node]}"]
+        assert float(state["grad"]) == pytest.approx(engine[node], rel=1e-12)
+        lhs, *terms, total = re.split(r" = ", state["equation"])
+        assert shown(total.split()[0]) == pytest.approx(engine[node], rel=5e-4)
+        if node is not root:  # the chain-rule sum in the numbers shown adds up to the grad
+            products = [shown(a) * shown(b) for a, b in (t.split("·") for t in terms[0].split(" + "))]
+            assert sum(products) == pytest.approx(engine[node], rel=2e-3, abs=1e-9)
+            assert len(state["messages"]) == len(products)
+            expected_edges = sorted(f"e{index[c]}_{i}" for c in index for i, p in enumerate(c.parents) if p is node)
+            assert state["incoming"] == expected_edges
+        for v, j in index.items():
+            text = state["grads"].get(f"v{j}")
+            assert (text is None) == (not v.parents and not v.label)  # constants show no grad line
+            if text is not None:
+                final = order.index(v) <= k
+                assert text == (f"grad {fmt(engine[v])}" if final else "grad ?")
+        browser.key("ArrowRight", 39)
+    assert json.loads(browser.js(STATE))["frame"] == f"step {len(order)} of {len(order)}"  # stops at the end
+    browser.js("document.getElementById('prev').click()")
+    assert json.loads(browser.js(STATE))["frame"] == f"step {len(order) - 1} of {len(order)}"
+
+
+def test_backward_html_opens_at_the_step_in_the_url(browser, tmp_path):
+    L = seed_000()[0]
+    page = backward_html(L, tmp_path / "steps.html")
+    browser.open(page.as_uri() + "#step=5")
+    assert json.loads(browser.js(STATE))["frame"] == f"step 5 of {len(reverse_topological_order(L))}"
+
+
+def test_backward_html_is_self_contained_and_escapes_labels(tmp_path):
+    x = Value(2.0, "</script><script>alert(1)</script>")
+    y = x * x
+    y.label = "<b>&"
+    text = backward_html(y, tmp_path / "s.html", title="<i>t</i>").read_text()
+    assert text.count("<script") == 2 and "alert(1)</script>" not in text
+    assert "<title>&lt;i&gt;t&lt;/i&gt;</title>" in text
+    assert "http://" not in text.replace("http://www.w3.org/", "") and "https://" not in text
+    data = json.loads(re.search(r'<script id="steps" type="application/json">(.*?)</script>', text, re.S)[1])
+    assert data["steps"][1]["name"] == "</script><script>alert(1)</script>"
+
+
+def test_script_json_cannot_end_the_script_block():
+    assert "</" not in script_json({"a": "</script>"}) and json.loads(script_json({"a": "</script>&"})) == {
+        "a": "</script>&"}
