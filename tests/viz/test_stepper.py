@@ -11,13 +11,13 @@ import tempfile
 import time
 
 import pytest
+from viz_helpers import needs_renderer, seed_000
 
 from autograd_core import Value, gradients, reverse_topological_order, topological_order
 from viz import backward_html
 from viz.expressions import square
 from viz.graph import fmt
 from viz.stepper import script_json
-from viz_helpers import needs_renderer, seed_000
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -26,7 +26,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
 pytestmark = needs_renderer
 
 # Runs in the child: the DevTools pipe is fd 3 (chromium reads) and fd 4 (chromium writes).
-PLACE_FDS = "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); os.execv(sys.argv[3], sys.argv[3:])"
+PLACE_FDS = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+             "os.execv(sys.argv[3], sys.argv[3:])")
 
 
 class Browser:
@@ -140,7 +141,7 @@ def test_backward_html_every_frame_shows_the_engine_grads(browser, build, tmp_pa
         assert state["frame"] == f"step {k + 1} of {len(order)}"
         assert state["current"] == [f"v{index[node]}"]
         assert float(state["grad"]) == pytest.approx(engine[node], rel=1e-12)
-        lhs, *terms, total = re.split(r" = ", state["equation"])
+        _, *terms, total = re.split(r" = ", state["equation"])
         assert shown(total.split()[0]) == pytest.approx(engine[node], rel=5e-4)
         if node is not root:  # the chain-rule sum in the numbers shown adds up to the grad
             products = [shown(a) * shown(b) for a, b in (t.split("·") for t in terms[0].split(" + "))]

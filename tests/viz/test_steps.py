@@ -2,12 +2,12 @@
 
 import pytest
 from hypothesis import given
+from viz_helpers import closed_forms, seed_000
 
 from autograd_core import Value, gradients
 from autograd_core.testing import FLOAT_BACKEND, programs
 from viz import backward_steps
 from viz.expressions import square
-from viz_helpers import closed_forms, seed_000
 
 
 @given(programs(max_steps=8))
@@ -15,7 +15,7 @@ def test_backward_steps_sums_equal_engine_grads(program):
     root = program.evaluate()
     steps = backward_steps(root)
     engine = gradients(root)
-    assert [s.node for s in steps][0] is root and {s.node for s in steps} == set(engine)
+    assert steps[0].node is root and {s.node for s in steps} == set(engine)
     done = {}
     for s in steps:
         for m in s.messages:  # every message comes from a child already finished, with its final grad
