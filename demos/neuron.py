@@ -150,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = [(f"∂L/∂{n}", SEED_000[n], engine, exact, abs(engine - exact)) for n, (engine, exact) in got.items()]
     print(_common.table(["partial", "closed form (seed 000)", "BACKWARD()", "closed form", "|difference|"], rows))
     viz.render(v["L"], _common.output(args, "neuron_graph.svg"))
-    viz.backward_html(v["L"], _common.output(args, "neuron_backward.html"))
+    viz.backward_html(v["L"], _common.output(args, "neuron_backward.html"),
+                      title="Seed 000: BACKWARD() on L = ½(y − σ(wx + b))² + λw², step by step")
     checks = _common.Checks("neuron")
     engine, exact = zip(*got.values())
     checks.close("seven partials equal seed 000's closed forms", engine, exact, 1e-12)

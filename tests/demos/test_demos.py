@@ -218,3 +218,13 @@ def test_moons_reaches_97_percent():
 def test_moons_compiled_run_is_the_interpreted_computation():
     pytest.importorskip("numpy")
     assert moons.compiled_matches_interpreted(steps=2) <= 1e-10
+
+
+def test_neuron_main_exits_nonzero_when_its_check_fails(tmp_path, monkeypatch, capsys):
+    assert neuron.main(["--out", str(tmp_path)]) == 0
+    assert (tmp_path / "neuron_graph.svg").stat().st_size > 0
+    right = neuron.closed_forms
+    wrong = lambda *args: {**right(*args), "w": 0.0}
+    monkeypatch.setattr(neuron, "closed_forms", wrong)
+    assert neuron.main(["--out", str(tmp_path)]) == 1
+    assert "FAIL seven partials" in capsys.readouterr().out
