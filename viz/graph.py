@@ -55,6 +55,11 @@ def fmt(x: float) -> str:
     return "0" if x == 0 else f"{x:.4g}"
 
 
+def dot_text(text: str) -> str:
+    """User text for a dot label: a backslash stays a backslash (dot reads ``\\l``, ``\\N`` … as escapes)."""
+    return text.replace("\\", "\\\\")
+
+
 def fill(grad: float, scale: float) -> str:
     """The diverging palette's colour for ``grad`` when the largest |grad| is ``scale``."""
     if grad == 0 or scale == 0 or grad != grad:
@@ -147,7 +152,7 @@ def draw_graph(
         show_grads = bool(grads) and any(g != 0 for g in grad_of.values())
     scale = max((abs(grad_of.get(v, 0.0)) for v in order), default=0.0) if show_grads else 0.0
 
-    name = root.label or "L"
+    name = dot_text(root.label or "L")
     g = Digraph(name="computation graph")
     legend = ["value: label, data"]
     if show_grads:
@@ -174,7 +179,7 @@ def draw_graph(
             k = index[v]
             grad = grad_of.get(v, 0.0)
             colour = fill(grad, scale) if show_grads else ZERO
-            lines = [v.label] if v.label else []
+            lines = [dot_text(v.label)] if v.label else []
             if v.parents or v.label:
                 lines.append(f"data {fmt(v.data)}")
                 if show_grads:
@@ -188,7 +193,7 @@ def draw_graph(
                 style.update(style="filled,dashed", color="#808080", fontsize="10")
             kind = "interior" if v.parents else ("parameter" if v.label else "constant")
             graph.node(f"v{k}", "\n".join(lines), id=f"v{k}", **{"class": f"value {kind}"},
-                       tooltip=f"{v.label or 'v'}: data={v.data!r} grad={grad!r}", **style)
+                       tooltip=f"{dot_text(v.label or 'v')}: data={v.data!r} grad={grad!r}", **style)
             if v.parents:
                 graph.node(f"o{k}", op_symbol(v), id=f"o{k}", shape="ellipse", style="filled", fillcolor="#eeeeee",
                            color="#808080", fontsize="10", **{"class": f"op {v.op}"}, tooltip=OPS[v.op].formula)

@@ -177,3 +177,14 @@ def test_draw_graph_grads_mapping_replaces_grad_fields():
     groups = svg_groups(svg_of(L, grads={nodes["w"]: -math.pi}))
     assert groups[f"v{k[nodes['w']]}"][2] == "grad -3.142"
     assert groups[f"v{k[nodes['L']]}"][2] == "grad 0"
+
+
+def test_draw_graph_labels_appear_verbatim():
+    label = 'a"b\\lc<d>&{e}|f'
+    x = Value(2.0, label)
+    y = x * x
+    y.label = "\\N"
+    y.backward()
+    groups = svg_groups(svg_of(y))
+    k = ids(y)
+    assert groups[f"v{k[x]}"][0] == label and groups[f"v{k[y]}"][0] == "\\N"

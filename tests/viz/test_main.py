@@ -1,0 +1,53 @@
+"""The command line, run as users run it: python -m viz …"""
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from viz_helpers import needs_renderer
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "viz", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_main_help_lists_the_commands(tmp_path):
+    done = run("--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert all(word in done.stdout for word in ("expr", "model", "activations"))
+
+
+@needs_renderer
+def test_main_expr_writes_graph_and_page(tmp_path):
+    done = run("expr", "neuron", "-o", "g.svg", "--html", "s.html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    texts = [t.text for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
+    assert "grad 0.3175" in texts  # ∂L/∂w = (u − y)σ′(z)x + 2λw at seed 000's numbers
+    assert "BACKWARD()" in (tmp_path / "s.html").read_text()
+
+
+@needs_renderer
+def test_main_model_draws_a_saved_model(tmp_path):
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=2)
+    model.save(tmp_path / "m.json")
+    out = model([0.5, -1.2])
+    done = run("model", "m.json", "--input", "0.5", "-1.2", "-o", "g.svg", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    texts = [t.text for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
+    assert "L1.N3.w2" in texts and f"data {out.data:.4g}" in texts and "layer 2" in texts
+
+
+def test_main_model_errors_are_one_clear_line(tmp_path):
+    pytest.importorskip("nn")
+    done = run("model", "missing.json", "--input", "1", "2", cwd=tmp_path)
+    assert done.returncode == 1 and "missing.json" in done.stderr and "Traceback" not in done.stderr
+    done = run("model", "m.json", "--input", "__import__('os')", cwd=tmp_path)
+    assert done.returncode == 2 and "invalid float value" in done.stderr  # numbers only: nothing is evaluated
+
+
+@needs_renderer
+def test_main_too_large_graph_says_so(tmp_path):
+    done = run("expr", "neuron", "--max-nodes", "10", cwd=tmp_path)
+    assert done.returncode == 1 and "more than max_nodes=10" in done.stderr
