@@ -43,17 +43,25 @@ def compiled_available() -> bool:
 # ## The recipe
 
 # %%
-def train(compiled: bool = True, progress: bool = True, seed: int = 1) -> dict[str, object]:
-    """The checked numbers: train micrograd's recipe; returns model, data, history and final accuracy."""
-    from nn import MLP, SGD, data, evaluate, fit, losses, schedules
+def recipe(compiled: bool, steps: int = STEPS, progress: bool = False, seed: int = 1) -> tuple:
+    """micrograd's recipe trained for ``steps`` steps: (model, X, y, history)."""
+    from nn import MLP, SGD, data, fit, losses, schedules
 
     X, y = data.moons(100, noise=0.1, seed=0, labels=(-1, 1))
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=seed)
     optimizer = SGD(model.parameters(), lr=1.0, schedule=schedules.linear(STEPS, end=0.1))
-    history = fit(model, X, y, loss="hinge", optimizer=optimizer, epochs=STEPS, progress=progress,
+    history = fit(model, X, y, loss="hinge", optimizer=optimizer, epochs=steps, progress=progress,
                   compiled=compiled, regularizer=lambda params: 1e-4 * losses.l2(params))
-    final = evaluate(model, X, y, loss="hinge")
-    return {"model": model, "X": X, "y": y, "history": history, "accuracy": final["accuracy"]}
+    return model, X, y, history
+
+
+def train(compiled: bool = True, progress: bool = True) -> dict[str, object]:
+    """The checked numbers: the recipe's model, data, history and final training accuracy."""
+    from nn import evaluate
+
+    model, X, y, history = recipe(compiled, progress=progress)
+    accuracy = evaluate(model, X, y, loss="hinge")["accuracy"]
+    return {"model": model, "X": X, "y": y, "history": history, "accuracy": accuracy}
 
 
 # %% [markdown]
@@ -64,17 +72,8 @@ def train(compiled: bool = True, progress: bool = True, seed: int = 1) -> dict[s
 # %%
 def compiled_matches_interpreted(steps: int = 3) -> float:
     """The largest |w_compiled − w_interpreted| over all weights after ``steps`` steps of the recipe."""
-    from nn import MLP, SGD, data, fit, losses, schedules
-
-    X, y = data.moons(100, noise=0.1, seed=0, labels=(-1, 1))
-    weights = []
-    for compiled in (False, True):
-        model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1)
-        optimizer = SGD(model.parameters(), lr=1.0, schedule=schedules.linear(STEPS, end=0.1))
-        fit(model, X, y, loss="hinge", optimizer=optimizer, epochs=steps, progress=False, compiled=compiled,
-            regularizer=lambda params: 1e-4 * losses.l2(params))
-        weights.append([p.data for p in model.parameters()])
-    return max(abs(a - b) for a, b in zip(*weights))
+    interpreted, compiled = (recipe(mode, steps)[0].parameters() for mode in (False, True))
+    return max(abs(a.data - b.data) for a, b in zip(interpreted, compiled))
 
 
 # %% [markdown]
