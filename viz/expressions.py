@@ -14,11 +14,13 @@ def neuron() -> Value:
     z = wx + b
     u = z.sigmoid()
     e = y - u
-    half_sq = 0.5 * e**2
+    sq = e**2
+    half_sq = 0.5 * sq
     r = w**2
     lr = lam * r
     L = half_sq + lr
-    for v, name in ((wx, "wx"), (z, "z"), (u, "u"), (e, "y − u"), (half_sq, "l"), (r, "r"), (lr, "λr"), (L, "L")):
+    names = {"wx": wx, "z": z, "u": u, "y − u": e, "(y − u)²": sq, "l": half_sq, "r": r, "λr": lr, "L": L}
+    for name, v in names.items():
         v.label = name
     return L
 
