@@ -211,7 +211,6 @@ class _Tape:
         self.constants = [v for v in order if not v.parents and id(v) not in inputs]
         for v in self.constants:
             place(v, _UNIFORM)
-        self.param_start = n[_UNIFORM]
         for p in params:
             if id(p) not in slot:
                 place(p, _UNIFORM)
@@ -401,7 +400,7 @@ class Compiled:
         leaves = []
         for a, k in zip(arrays, kinds):
             values = (a[sample] if k == _BATCHED else a).reshape(-1)
-            leaves.append([Value(float(x)) for x in values])
+            leaves.append([Value(x) for x in values.tolist()])
         y = self.f(*[_nest(ls, s) for ls, s in zip(leaves, shapes)])
         self._several = not self.has_aux and isinstance(y, (list, tuple))
         return _Tape(_outputs(y, self.has_aux), leaves, kinds, self.params)
