@@ -9,6 +9,7 @@ so a page can script the picture (see ``viz.stepper``).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -62,9 +63,10 @@ def dot_text(text: str) -> str:
 
 def fill(grad: float, scale: float) -> str:
     """The diverging palette's colour for ``grad`` when the largest |grad| is ``scale``."""
-    if grad == 0 or scale == 0 or grad != grad:
+    if grad == 0 or scale == 0 or math.isnan(grad):
         return ZERO
-    level = min(3, int(4 * (abs(grad) / scale) ** 0.5 - 1e-9))
+    share = 1.0 if math.isinf(grad) else abs(grad) / scale  # an infinite grad is the darkest
+    level = min(3, int(4 * share**0.5 - 1e-9))
     return (POSITIVE if grad > 0 else NEGATIVE)[max(level, 0)]
 
 

@@ -9,7 +9,7 @@ from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
 from autograd_core import OPS, Value, topological_order
 from viz import GraphTooLarge, draw_graph, render
 from viz.expressions import square
-from viz.graph import NEGATIVE, POSITIVE, fmt, neuron_clusters
+from viz.graph import NEGATIVE, POSITIVE, fill, fmt, neuron_clusters
 from viz.renderer import render_source
 
 pytestmark = needs_renderer
@@ -188,3 +188,9 @@ def test_draw_graph_labels_appear_verbatim():
     groups = svg_groups(svg_of(y))
     k = ids(y)
     assert groups[f"v{k[x]}"][0] == label and groups[f"v{k[y]}"][0] == "\\N"
+
+
+def test_fill_scale_is_diverging_and_survives_inf_and_nan():
+    assert fill(-1.0, 1.0) == NEGATIVE[-1] and fill(1.0, 1.0) == POSITIVE[-1]
+    assert fill(0.01, 1.0) == POSITIVE[0] and fill(0.0, 1.0) == fill(math.nan, 1.0) == "#ffffff"
+    assert fill(math.inf, math.inf) == POSITIVE[-1] and fill(-2.0, math.inf) == NEGATIVE[0]
