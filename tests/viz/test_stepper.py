@@ -183,3 +183,20 @@ def test_backward_html_is_self_contained_and_escapes_labels(tmp_path):
 def test_script_json_cannot_end_the_script_block():
     assert "</" not in script_json({"a": "</script>"}) and json.loads(script_json({"a": "</script>&"})) == {
         "a": "</script>&"}
+
+
+def test_backward_html_play_advances_and_pauses(browser, tmp_path):
+    page = backward_html(seed_000()[0], tmp_path / "steps.html")
+    browser.open(page.as_uri())
+    frame = "document.getElementById('frame').textContent"
+    button = "document.getElementById('play')"
+    browser.js(f"{button}.click()")
+    assert browser.js(f"{button}.textContent") == "Pause"
+    deadline = time.monotonic() + 10
+    while not browser.js(frame).startswith("step 2 of"):  # one tick is 1.2 s; the machine may be busy
+        assert time.monotonic() < deadline, "Play did not advance"
+        time.sleep(0.1)
+    browser.js(f"{button}.click()")
+    paused_at = browser.js(frame)
+    time.sleep(1.5)
+    assert browser.js(frame) == paused_at and browser.js(f"{button}.textContent") == "Play"
