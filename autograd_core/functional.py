@@ -100,11 +100,15 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
 
 
 def hessian(f: Callable) -> Callable:
-    """H_ij = ∂²f/∂x_i∂x_j as nested lists of floats, by differentiating ∂f/∂x_i once more."""
+    """H_ij = ∂²f/∂x_i∂x_j as nested lists of floats, by differentiating ∂f/∂x_i once more.
+
+    Like ``grad``, inside another ``grad`` (or called with Values) its entries are Values.
+    """
 
     @functools.wraps(f)
-    def wrapped(*args: Number) -> list[list[float]]:
-        xs = [Value(a) for a in args]
+    def wrapped(*args: Number | Value) -> list[list[float]]:
+        nested = _tracing.get() > 0 or any(isinstance(a, Value) for a in args)
+        xs = [_fresh(a) for a in args]
         y = _trace(f, xs)
         if not isinstance(y, Value):
             return [[0.0] * len(xs) for _ in xs]
@@ -112,8 +116,8 @@ def hessian(f: Callable) -> Callable:
         rows = []
         for x in xs:
             g = first.get(x, 0.0)
-            second = gradients(g) if isinstance(g, Value) else {}
-            rows.append([float(second.get(xj, 0.0)) for xj in xs])
+            second = gradients(g, create_graph=nested) if isinstance(g, Value) else {}
+            rows.append([second.get(xj, 0.0) if nested else float(second.get(xj, 0.0)) for xj in xs])
         return rows
 
     return wrapped
