@@ -82,6 +82,9 @@ def test_grad_nested_closures_avoid_perturbation_confusion():
     # Siskind & Pearlmutter: d/dx [x · d/dy (x + y)] = 1
     assert grad(lambda x: x * grad(lambda y: x + y)(1.0))(1.0) == 1.0
     assert hessian(lambda x: x * grad(lambda y: x * y * y)(2.0))(3.0) == [[8.0]]
+    # a hessian inside grad: d/dx [∂²/∂y² (x·y³)](y = 1) = d/dx 6x = 6, and d/dx [(y³)″ at y = x] = 6
+    assert grad(lambda x: hessian(lambda y: x * y * y * y)(1.0)[0][0])(3.0) == 6.0
+    assert grad(lambda x: hessian(lambda y: y * y * y)(x)[0][0])(3.0) == 6.0
     assert jvp(lambda x: grad(lambda y: x * y * y)(2.0), (3.0,), (1.0,)) == (12.0, 4.0)
 
 
