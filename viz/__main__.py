@@ -35,6 +35,7 @@ def load_model_output(path: str, inputs: list[float], output: int) -> Value:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line's arguments: expr, model and activations."""
     p = argparse.ArgumentParser(prog="python -m viz", description="Draw computation graphs with every number of "
                                 "FORWARD() and BACKWARD(), the step-by-step BACKWARD page, and activation plots.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -63,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; 0 on success, 1 with one line on stderr for a bad file, input or size."""
     args = parser().parse_args(argv)
     try:
         if args.command == "activations":

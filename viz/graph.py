@@ -112,6 +112,7 @@ def neuron_clusters(order: list[Value]) -> dict[Value, tuple[int, int]]:
 
 
 def too_large_message(values: int, ops: int, max_nodes: int, where: dict[Value, tuple[int, int]]) -> str:
+    """What ``GraphTooLarge`` says: how many nodes, and which part to draw instead."""
     neurons = sorted(set(where.values()))
     held = f" It holds {len(neurons)} neurons (L1.N1 … L{neurons[-1][0]}.N{neurons[-1][1]})." if neurons else ""
     return (
