@@ -26,10 +26,16 @@ def factor(x: float) -> str:
     return f"({text})" if x < 0 else text
 
 
+def in_fraction(name: str) -> str:
+    """A name inside ∂L/∂…, in parentheses when it is an expression (``∂L/∂(y − u)``)."""
+    return f"({name})" if any(c in name for c in " +-−*×/·^²()") else name
+
+
 def steps_data(root: Value) -> dict:
     """The page's JSON: per step the node's id and name, its messages as text and numbers, and the sum."""
     index = {v: k for k, v in enumerate(topological_order(root))}
-    names = {v: v.label or f"v{k}" for v, k in index.items()}
+    labels = {v: v.label or f"v{k}" for v, k in index.items()}
+    names = {v: in_fraction(label) for v, label in labels.items()}
     top = names[root]
     steps = []
     for s in backward_steps(root):
@@ -38,7 +44,7 @@ def steps_data(root: Value) -> dict:
             {
                 "edge": f"e{index[m.child]}_{m.position}",
                 "child": f"v{index[m.child]}",
-                "text": f"from {names[m.child]} ({OPS[m.child.op].symbol}: {OPS[m.child.op].formula}): "
+                "text": f"from {labels[m.child]} ({OPS[m.child.op].symbol}: {OPS[m.child.op].formula}): "
                 f"∂{top}/∂{names[m.child]} · ∂{names[m.child]}/∂{name} = "
                 f"{factor(m.upstream)} · {factor(m.local)} = {fmt(m.product).replace('-', '−')}",
                 "upstream": m.upstream,
@@ -54,7 +60,7 @@ def steps_data(root: Value) -> dict:
             terms = " + ".join(f"{factor(m.upstream)}·{factor(m.local)}" for m in s.messages)
             equation = f"∂{top}/∂{name} = {terms} = {total}"
         kind = "interior node" if s.node.parents else ("named leaf" if s.node.label else "constant")
-        steps.append({"node": f"v{index[s.node]}", "name": name, "kind": kind, "grad": s.grad,
+        steps.append({"node": f"v{index[s.node]}", "name": labels[s.node], "kind": kind, "grad": s.grad,
                       "gradText": fmt(s.grad), "equation": equation, "messages": messages})
     return {"root": top, "steps": steps}
 
@@ -94,7 +100,7 @@ h1 { font-size: 1.2em; margin: 0 0 .4em 0; }
 #equation { font-size: 1.25em; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 #messages { margin: .4em 0 0 0; padding-left: 1.2em; font-size: .95em; }
 #hint { color: #666; font-size: .85em; }
-#graph svg { max-width: 100%; height: auto; }
+#graph { overflow: auto; max-height: 75vh; border-top: 1px solid #ddd; }
 .current path, .current polygon { stroke: #000 !important; stroke-width: 4px; }
 .sender path, .sender polygon { stroke: #542788 !important; stroke-width: 2.5px; }
 .incoming path { stroke: #542788 !important; stroke-width: 3px; }
@@ -161,6 +167,8 @@ function show(k) {
     const e = document.getElementById(msg.edge);
     if (e) e.classList.add("incoming");
   }
+  const here = document.getElementById(s.node);
+  if (here) here.scrollIntoView({block: "nearest", inline: "nearest"});
   document.getElementById("frame").textContent = `step ${frame + 1} of ${steps.length}`;
   document.getElementById("node").textContent = `${s.name} (${s.kind})`;
   const eq = document.getElementById("equation");
