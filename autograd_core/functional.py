@@ -125,6 +125,12 @@ def hessian(f: Callable) -> Callable:
 
 def jvp(f: Callable, primals: Sequence[Number], tangents: Sequence[Number]) -> tuple[float, float]:
     """Forward mode: (f(x), ∇f(x)·ẋ) by pushing the tangent ẋ through the graph in FORWARD() order."""
+    if _tracing.get() > 0:
+        # its tangents are floats, so a derivative taken through jvp would silently be 0
+        raise TypeError(
+            "jvp cannot be differentiated again (its tangents are floats): inside grad, hessian or gradcheck "
+            "use grad for the inner derivative"
+        )
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
     xs = [Value(p) for p in primals]
