@@ -88,6 +88,11 @@ def test_grad_nested_closures_avoid_perturbation_confusion():
     assert jvp(lambda x: grad(lambda y: x * y * y)(2.0), (3.0,), (1.0,)) == (12.0, 4.0)
 
 
+def test_jvp_inside_grad_raises_instead_of_a_silent_zero():
+    with pytest.raises(TypeError, match="jvp cannot be differentiated again"):
+        grad(lambda x: jvp(lambda y: x * y, (1.0,), (1.0,))[1])(3.0)
+
+
 def test_grad_argnums_and_value_and_grad():
     def f(a, b, c):
         return a * b + c.exp()
