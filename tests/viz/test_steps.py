@@ -59,3 +59,16 @@ def test_backward_steps_repeated_parent_sends_two_messages():
     assert sorted((m.child.label, m.position, m.local) for m in step.messages) == [
         ("L", 1, 1.0), ("x·x", 0, 3.0), ("x·x", 1, 3.0)]
     assert step.grad == 7.0
+
+
+def test_backward_steps_tanh_neuron_matches_micrograd():
+    micrograd = pytest.importorskip("micrograd.engine")
+    from viz.expressions import tanh_neuron
+
+    o = tanh_neuron()
+    grad_of = {s.node.label: s.grad for s in backward_steps(o)}
+    x1, x2 = micrograd.Value(2.0), micrograd.Value(0.0)
+    w1, w2, b = micrograd.Value(-3.0), micrograd.Value(1.0), micrograd.Value(6.8813735870195432)
+    (x1 * w1 + x2 * w2 + b).tanh().backward()
+    for name, leaf in {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}.items():
+        assert grad_of[name] == pytest.approx(leaf.grad, rel=1e-12, abs=1e-15), name
