@@ -28,6 +28,10 @@ from .graph import count_children, topological_order
 from .ops import MUL, OPS, Op
 from .value import Value, _node
 
+if not hasattr(np.ndarray, "__array_namespace__"):
+    # The table's local rules reach numpy's cos, sin and log through the array's own namespace.
+    raise ImportError(f"autograd_core.compile needs numpy >= 2.0, found {np.__version__}: pip install 'numpy>=2'")
+
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     # The table's two branches, so that exp never overflows.
