@@ -71,12 +71,13 @@ def _names(f: Callable, n: int) -> list[str]:
     return names[:n] if len(names) >= n else [f"x[{i}]" for i in range(n)]
 
 
-def gradcheck(f: Callable, *inputs: float, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+def gradcheck(f: Callable, *inputs: float | Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
     """Check ∂f/∂x_i from reverse mode against (f(x + εe_i) − f(x − εe_i)) / 2ε for every input.
 
     Returns True, or raises ``GradcheckError`` with a table of analytic vs numeric partials.
     An input within ``eps`` of a kink (relu, abs, step, sign at 0) is reported with a
-    ``KinkWarning`` instead of failing: there the one-sided slopes differ.
+    ``KinkWarning`` instead of failing: there the one-sided slopes differ.  Inputs may be
+    numbers or leaf ``Value`` s (their data is used; their labels name the table's rows).
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input: gradcheck(f, 0.3, -1.1)")
@@ -84,7 +85,7 @@ def gradcheck(f: Callable, *inputs: float, eps: float = 1e-6, atol: float = 1e-5
         raise ValueError(
             f"gradcheck needs eps > 0, atol ≥ 0 and rtol ≥ 0; got eps={eps!r}, atol={atol!r}, rtol={rtol!r}"
         )
-    xs = [Value(x).data for x in inputs]
+    xs = [x.data if isinstance(x, Value) else Value(x).data for x in inputs]
     _, analytic = value_and_grad(f, argnums=tuple(range(len(xs))))(*xs)
     rows, failures, kinks = [], [], []
     for i, (x, a) in enumerate(zip(xs, analytic)):
@@ -98,7 +99,7 @@ def gradcheck(f: Callable, *inputs: float, eps: float = 1e-6, atol: float = 1e-5
         if not ok:
             found = _kinks_between(f, xs, i, eps)
             (kinks if found else failures).append((i, found))
-    names = _names(f, len(xs))
+    names = [x.label if isinstance(x, Value) and x.label else name for x, name in zip(inputs, _names(f, len(xs)))]
     for i, found in kinks:
         warnings.warn(
             KinkWarning(f"gradcheck: {names[i]} = {xs[i]!r} is at a kink: {'; '.join(found)}; "
