@@ -7,7 +7,7 @@ import warnings
 import pytest
 from hypothesis import given, settings
 
-from autograd_core import OPS, GradcheckError, KinkWarning, apply, gradcheck
+from autograd_core import OPS, GradcheckError, KinkWarning, Value, apply, gradcheck
 from autograd_core.testing import programs
 
 # sin with a wrong rule: ∂v/∂x = −cos x instead of cos x
@@ -83,6 +83,14 @@ def test_gradcheck_table_names_inputs_by_parameter(f, names):
     with pytest.raises(GradcheckError) as info:
         gradcheck(f, 0.5, 0.5)
     assert [line.split()[0] for line in str(info.value).splitlines()[2:]] == names
+
+
+def test_gradcheck_takes_values_and_names_rows_by_label():
+    w, b = Value(0.5, label="w"), Value(0.5)
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(wrong_at, w, b)
+    assert [line.split()[0] for line in str(info.value).splitlines()[2:]] == ["w", "y"]
+    assert (w.grad, b.grad) == (0.0, 0.0)  # the Values' own grads are left alone
 
 
 @pytest.mark.parametrize(
