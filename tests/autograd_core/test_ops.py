@@ -6,6 +6,7 @@ below, which a test demands).
 """
 
 import inspect
+import itertools
 import math
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from autograd_core import OPS, Value, apply
 from autograd_core.graph import gradients, symbolic_local_grads
-from autograd_core.testing import op_inputs
+from autograd_core.testing import CONSTS, op_inputs
 
 # Independent references, from `math` and plain Python (never the table's own forward).
 MATH = {
@@ -163,3 +164,21 @@ def test_op_sigmoid_is_accurate_in_both_tails():
     for x in (-30.0, -5.0, 5.0, 30.0):
         assert OPS["sigmoid"].forward(x) == pytest.approx(1 / (1 + math.exp(-x)), rel=1e-15)
     assert OPS["sigmoid"].forward(-700.0) == pytest.approx(math.exp(-700.0), rel=1e-12)
+
+
+EDGES = (0.0, -0.0, -1.0, 1e-200, 1000.0, 1e308, math.inf, -math.inf, math.nan)
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_op_forward_errors_name_the_op_and_value(name):
+    """Every way an op's forward can fail, on edge inputs, says which op and which value."""
+    op = OPS[name]
+    consts = CONSTS if op.has_const else (None,)
+    for args in itertools.product(EDGES, repeat=op.arity):
+        for const in consts:
+            try:
+                call_forward(op, args, const)
+            except (ValueError, ZeroDivisionError, OverflowError) as error:
+                message = str(error)
+                assert message.startswith(f"{name}:"), message
+                assert any(repr(a) in message for a in (*args, const)), message
