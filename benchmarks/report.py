@@ -1,4 +1,4 @@
-"""The table: medians with the ratio to micrograd, as text, markdown and JSON."""
+"""The table: one row per workload, one column per engine, medians with the ratio to micrograd."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from .engines import MICROGRAD, NUMPY_HAND
+from . import engines as E
 from .workloads import Row
 
-HEADER = ("workload", "engine", "median", "vs micrograd", "note")
+ENGINE_ORDER = (E.OURS, E.OURS_GC_OFF, E.COMPILED, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.NUMPY_HAND)
+LEGEND = (
+    "(n×): n times better than micrograd on that row (faster, smaller, deeper); "
+    "[n× numpy]: time over the slide's hand-written numpy step."
+)
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -22,20 +26,47 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.{digits}f} {unit}"
 
 
-def ratios(rows: list[Row]) -> dict[int, str]:
-    """Row index → how many times better than micrograd on the same workload (× faster, smaller, deeper)."""
-    base = {r.workload: r.value for r in rows if r.engine == MICROGRAD and r.value}
-    out = {}
-    for i, r in enumerate(rows):
-        b = base.get(r.workload)
-        if r.engine == MICROGRAD and r.value:
-            out[i] = "1×"
-        elif b and r.value:
-            x = b / r.value if r.better == "lower" else r.value / b
-            out[i] = f"{x:,.1f}×" if x < 100 else f"{x:,.0f}×"
-        else:
-            out[i] = "—"
+def _times(x: float) -> str:
+    return f"{x:,.1f}×" if x < 100 else f"{x:,.0f}×"
+
+
+def cell(row: Row, micrograd: float | None, hand: float | None) -> str:
+    """The median with its ratio to micrograd (or to the hand-written numpy step), or why there is none."""
+    if row.value is None:
+        return row.status.split(":")[-1].strip() if row.status.startswith("failed") else row.status.split(":")[0]
+    text = _fmt(row.value, row.unit)
+    if micrograd and row.engine != E.MICROGRAD:
+        text += f" ({_times(micrograd / row.value if row.better == 'lower' else row.value / micrograd)})"
+    elif hand and row.engine != E.NUMPY_HAND:
+        text += f" [{_times(row.value / hand)} numpy]"
+    return text
+
+
+def table(rows: list[Row]) -> list[tuple[str, ...]]:
+    """One row per workload, one column per engine: the header first."""
+    engines = [e for e in ENGINE_ORDER if any(r.engine == e for r in rows)]
+    workloads = list(dict.fromkeys(r.workload for r in rows))
+    out = [("workload", *engines)]
+    for w in workloads:
+        by_engine = {r.engine: r for r in rows if r.workload == w}
+        base = {e: by_engine[e].value for e in (E.MICROGRAD, E.NUMPY_HAND) if e in by_engine}
+        cells = [
+            cell(by_engine[e], base.get(E.MICROGRAD), base.get(E.NUMPY_HAND)) if e in by_engine else "" for e in engines
+        ]
+        out.append((w, *cells))
     return out
+
+
+def notes(rows: list[Row]) -> list[str]:
+    """Every row's note and long status, as lines under the table."""
+    lines = []
+    for r in rows:
+        said = [r.note] if r.note else []
+        if r.value is None and ":" in r.status and not r.status.startswith("failed"):
+            said.append(r.status)
+        if said:
+            lines.append(f"{r.workload}, {r.engine}: {'; '.join(said)}")
+    return lines
 
 
 def loss_agreement(rows: list[Row]) -> list[str]:
@@ -50,35 +81,12 @@ def loss_agreement(rows: list[Row]) -> list[str]:
     return lines
 
 
-def _note(row: Row, hand: dict[str, float]) -> str:
-    """The row's note, plus its time over the hand-written numpy step where that is the baseline."""
-    base = hand.get(row.workload)
-    if base is None or row.value is None or row.engine == NUMPY_HAND:
-        return row.note
-    return "; ".join(filter(None, [f"{row.value / base:,.1f}× the hand-written numpy time", row.note]))
-
-
-def table(rows: list[Row]) -> list[tuple[str, ...]]:
-    r = ratios(rows)
-    hand = {row.workload: row.value for row in rows if row.engine == NUMPY_HAND and row.value}
-    return [
-        (
-            row.workload,
-            row.engine,
-            _fmt(row.value, row.unit) if row.value is not None else row.status,
-            r[i],
-            _note(row, hand),
-        )
-        for i, row in enumerate(rows)
-    ]
-
-
 def as_text(rows: list[Row]) -> str:
-    cells = [HEADER, *table(rows)]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(HEADER))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cell, widths)).rstrip() for cell in cells]
+    cells = table(rows)
+    widths = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join([*lines, "", *loss_agreement(rows)])
+    return "\n".join([*lines, "", LEGEND, *loss_agreement(rows), "", *notes(rows)])
 
 
 def machine() -> str:
@@ -90,16 +98,18 @@ def machine() -> str:
 
 
 def as_markdown(rows: list[Row], title: str) -> str:
+    cells = table(rows)
     lines = [
         f"# {title}",
         "",
         f"Machine: {machine()}.",
         "",
-        "| " + " | ".join(HEADER) + " |",
-        "|" + "---|" * len(HEADER),
+        "| " + " | ".join(cells[0]) + " |",
+        "|" + "---|" * len(cells[0]),
     ]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in cell) + " |" for cell in table(rows)]
-    return "\n".join(lines + [""] + [f"- {line}" for line in loss_agreement(rows)]) + "\n"
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells[1:]]
+    extra = [LEGEND, *loss_agreement(rows), *notes(rows)]
+    return "\n".join([*lines, "", *[f"- {line}" for line in extra]]) + "\n"
 
 
 def write(rows: list[Row], out: Path, title: str) -> tuple[Path, Path]:
