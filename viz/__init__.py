@@ -6,7 +6,7 @@
     viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
 """
 
-from .graph import Digraph, GraphTooLarge, draw_graph, render
+from .dot import Digraph, GraphTooLarge, draw_graph, render
 from .plots import plot_activations, plot_decision_boundary, plot_history
 from .renderer import RendererNotFound, find_renderer
 from .stepper import backward_html

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from autograd_core import Value
 
+from .dot import MAX_NODES, GraphTooLarge, render
 from .expressions import EXPRESSIONS
-from .graph import MAX_NODES, GraphTooLarge, render
 from .plots import plot_activations
 from .renderer import RendererNotFound
 from .stepper import backward_html

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autograd_core import OPS, Value, topological_order
 
-from .graph import MAX_NODES, draw_graph, fmt
+from .dot import MAX_NODES, draw_graph, fmt
 from .renderer import render_source
 from .steps import backward_steps
 

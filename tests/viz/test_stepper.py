@@ -15,8 +15,8 @@ from viz_helpers import needs_renderer, seed_000
 
 from autograd_core import Value, gradients, reverse_topological_order, topological_order
 from viz import backward_html
+from viz.dot import fmt
 from viz.expressions import square
-from viz.graph import fmt
 from viz.stepper import script_json
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)

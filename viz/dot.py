@@ -1,4 +1,4 @@
-"""draw_graph: a computation graph as a ``graphviz.Digraph`` with every number of FORWARD() and BACKWARD().
+"""draw_graph: a computation graph as a ``graphviz.Digraph`` (dot source) with every number of FORWARD() and BACKWARD().
 
 Value nodes (boxes) show label, data and grad = ∂L/∂v; op nodes (ellipses) show the op table's
 symbol; an edge from v_i into the op making v_j shows the local derivative ∂v_j/∂v_i and the

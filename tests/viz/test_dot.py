@@ -8,8 +8,8 @@ from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
 
 from autograd_core import OPS, Value, topological_order
 from viz import GraphTooLarge, draw_graph, render
+from viz.dot import NEGATIVE, POSITIVE, fill, fmt, neuron_clusters
 from viz.expressions import square
-from viz.graph import NEGATIVE, POSITIVE, fill, fmt, neuron_clusters
 from viz.renderer import render_source
 
 pytestmark = needs_renderer
