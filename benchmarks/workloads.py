@@ -46,8 +46,13 @@ def median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, list
     return statistics.median(times), results
 
 
-def _missing(workload: str, engine: str, unit: str = "ms") -> Row | None:
-    return None if E.installed(engine) else Row(workload, engine, unit=unit, status="not installed")
+def _installed(workloads: list[str], engines: tuple, rows: list[Row], unit: str = "ms"):
+    """The installed engines, one by one; a "not installed" row per workload for each missing one."""
+    for engine in engines:
+        if E.installed(engine):
+            yield engine
+        else:
+            rows += [Row(w, engine, unit=unit, status="not installed") for w in workloads]
 
 
 # ---- moons step: MLP 2-16-16-1 ReLU, hinge + 1e-4·L2, forward + backward + SGD --------------
@@ -76,16 +81,22 @@ def init_weights(sizes=SIZES, seed: int = 1) -> list[float]:
     return flat
 
 
+def layers(sizes=SIZES):
+    """(W, b, nin, nout) of each layer: W and b as slices of the flat weights."""
+    k = 0
+    for nin, nout in itertools.pairwise(sizes):
+        yield slice(k, k + nin * nout), slice(k + nin * nout, k + nin * nout + nout), nin, nout
+        k += nin * nout + nout
+
+
 def mlp(weights: list, x: list, relu: Callable, sizes=SIZES) -> object:
     """The MLP's score on one input, written once for every scalar engine (and for compile())."""
-    h, k = list(x), 0
-    for layer, (nin, nout) in enumerate(itertools.pairwise(sizes)):
-        rows = [weights[k + j * nin : k + (j + 1) * nin] for j in range(nout)]
-        bias = weights[k + nin * nout : k + nin * nout + nout]
-        h = [sum((w * xi for w, xi in zip(row, h)), b) for row, b in zip(rows, bias)]
+    h = list(x)
+    for layer, (W, b, nin, nout) in enumerate(layers(sizes)):
+        rows = [weights[W][j * nin : (j + 1) * nin] for j in range(nout)]
+        h = [sum((w * xi for w, xi in zip(row, h)), bj) for row, bj in zip(rows, weights[b])]
         if layer < len(sizes) - 2:
             h = [relu(v) for v in h]
-        k += nin * nout + nout
     return h[0]
 
 
@@ -108,12 +119,10 @@ def _scalar_moons(S: E.Scalar, X, Y, repeats: int) -> tuple[float, float]:
 def _torch_moons(X, Y, repeats: int) -> tuple[float, float]:
     torch = E.torch_module()
 
-    flat, tensors, k = init_weights(), [], 0
-    for nin, nout in itertools.pairwise(SIZES):
-        W = torch.tensor(flat[k : k + nin * nout], dtype=torch.float64).reshape(nout, nin)
-        b = torch.tensor(flat[k + nin * nout : k + nin * nout + nout], dtype=torch.float64)
-        tensors += [W.requires_grad_(), b.requires_grad_()]
-        k += nin * nout + nout
+    flat = torch.tensor(init_weights(), dtype=torch.float64)
+    tensors = []
+    for W, b, nin, nout in layers():
+        tensors += [flat[W].reshape(nout, nin).clone().requires_grad_(), flat[b].clone().requires_grad_()]
     Xt, Yt = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
 
     def step() -> float:
@@ -138,10 +147,8 @@ def _hips_moons(X, Y, repeats: int) -> tuple[float, float]:
     import autograd.numpy as anp
     from autograd import value_and_grad
 
-    flat, ws, k = np.array(init_weights()), [], 0
-    for nin, nout in itertools.pairwise(SIZES):
-        ws += [flat[k : k + nin * nout].reshape(nout, nin), flat[k + nin * nout : k + nin * nout + nout]]
-        k += nin * nout + nout
+    flat = np.array(init_weights())
+    ws = [a for W, b, nin, nout in layers() for a in (flat[W].reshape(nout, nin), flat[b])]
     Xa, Ya = np.array(X), np.array(Y)
 
     def loss(ws):
@@ -192,11 +199,7 @@ def moons(quick: bool) -> list[Row]:
     X, Y = moons_data(n)
     name = f"moons step ({n} points)"
     rows = []
-    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED):
-        missing = _missing(name, engine)
-        if missing:
-            rows.append(missing)
-            continue
+    for engine in _installed([name], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED), rows):
         note = ""
         if engine in E.SCALAR_ENGINES:
             t, loss0 = _scalar_moons(E.SCALAR_ENGINES[engine](), X, Y, repeats if engine != E.TORCH_SCALAR else 3)
@@ -266,11 +269,7 @@ def chain(quick: bool) -> list[Row]:
     rows = []
     for n in (1_000,) if quick else (1_000, 10_000, 100_000, 1_000_000):
         build_name, back_name = f"chain build, N={n:.0e}", f"chain backward, N={n:.0e}"
-        for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.HIPS):
-            missing = _missing(build_name, engine, "ns/op")
-            if missing:
-                rows += [missing, Row(back_name, engine, unit="ns/op", status="not installed")]
-                continue
+        for engine in _installed([build_name, back_name], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.HIPS), rows, "ns/op"):
             if engine != E.OURS and n > PEER_CAP:
                 skip = f"skipped: N > {PEER_CAP:.0e} for peers (minutes)"
                 rows += [Row(name, engine, unit="ns/op", status=skip) for name in (build_name, back_name)]
@@ -296,11 +295,7 @@ def depth(quick: bool) -> list[Row]:
     """The longest chain that builds and back-propagates (ladder 10², 10³, …; bisected when it fails)."""
     top = 10_000 if quick else 1_000_000
     rows = []
-    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.HIPS):
-        missing = _missing("depth reached", engine, "nodes")
-        if missing:
-            rows.append(missing)
-            continue
+    for engine in _installed(["depth reached"], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.HIPS), rows, "nodes"):
         cap = top if engine == E.OURS else min(top, PEER_CAP)
         ok, n, failed = 0, 100, None
         while n <= cap:
@@ -326,11 +321,7 @@ def wide(quick: bool) -> list[Row]:
     a, b = rng.uniform(-1, 1, n), rng.uniform(-1, 1, n)
     name = f"wide sum of {n:.0e} products (build + backward)"
     rows = []
-    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED):
-        missing = _missing(name, engine)
-        if missing:
-            rows.append(missing)
-            continue
+    for engine in _installed([name], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED), rows):
         note = ""
         if engine in E.SCALAR_ENGINES:
             S = E.SCALAR_ENGINES[engine]()
@@ -402,11 +393,8 @@ def memory(quick: bool) -> list[Row]:
     n = 1_000 if quick else 100_000
     name = f"memory per node (chain of {n:.0e}, tracemalloc)"
     rows = []
-    for engine in (E.OURS, E.MICROGRAD, E.TORCH_SCALAR):
-        missing = _missing(name, engine, "B/node")
-        if missing:
-            rows.append(missing)
-        elif engine == E.TORCH_SCALAR:
+    for engine in _installed([name], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR), rows, "B/node"):
+        if engine == E.TORCH_SCALAR:
             rows.append(Row(name, engine, unit="B/node", status="n/a: C++ allocations are invisible to tracemalloc"))
         else:
             rows.append(Row(name, engine, _bytes_per_node(E.SCALAR_ENGINES[engine](), n), "B/node"))
@@ -414,11 +402,7 @@ def memory(quick: bool) -> list[Row]:
     steps = 3 if quick else 10
     name = f"training-loop growth, GC off ({steps} moons steps of 20 points)"
     X, Y = moons_data(20)
-    for engine in (E.OURS, E.MICROGRAD):
-        missing = _missing(name, engine, "MB")
-        if missing:
-            rows.append(missing)
-            continue
+    for engine in _installed([name], (E.OURS, E.MICROGRAD), rows, "MB"):
         S = E.SCALAR_ENGINES[engine]()
         _scalar_moons(S, X, Y, 1)  # warm up: first-call allocations are not growth
         gc.collect()
