@@ -8,8 +8,13 @@ apply the same op form one group, computed by one gather–compute–scatter num
 terms are single-use products w·x (a shared weight times a per-sample value) become one
 sum-of-products node, so a layer of neurons Σ_k w_jk x_k + b_j is one matrix product.
 
+    hinge = compile(lambda x, y, w, b: (1 - y * (w * x + b)).relu())
+    hinge(X, Y, 0.5, 0.1)                                   # one output per sample, shape (N,)
+    L, (gX, gY, gw, gb) = hinge.value_and_grad(X, Y, 0.5, 0.1, reduce="mean")  # gw, gb: over the batch
+
 Forward values use numpy versions of the table's forwards (``NUMPY_FORWARD``); local
-derivatives are the table's own ``local`` rules applied to arrays.
+derivatives are the table's own ``local`` rules applied to arrays (numpy ≥ 2).  Numbers and
+leaf Values that ``f`` reads from elsewhere are constants of the tape, except ``params``.
 
 What cannot be traced: Python control flow that depends on the data (``if x.data > 0``,
 loops whose length depends on a value).  The tape records the branch taken by the traced
