@@ -205,23 +205,23 @@ class _Tape:
         root = _node(0.0, "", tuple(outs), ())  # one root above all outputs, so one walk sees them all
         children = count_children(root)
         order = topological_order(root)[:-1]
-        is_out = {id(o) for o in outs}
-        kind: dict[int, int] = {}
-        slot: dict[int, tuple[int, int]] = {}  # id(node) → (store, row)
+        is_out = {o for o in outs}
+        kind: dict[Value, int] = {}
+        slot: dict[Value, tuple[int, int]] = {}  # node → (store, row)
         n = [0, 0]
 
         def place(v: Value, k: int) -> None:
-            slot[id(v)] = (k, n[k])
-            kind[id(v)] = k
+            slot[v] = (k, n[k])
+            kind[v] = k
             n[k] += 1
 
         # Leaves first: constants, parameters, then the arguments (all their elements, used or not).
-        inputs = {id(v) for leaves in arg_leaves for v in leaves} | {id(p) for p in params}
-        self.constants = [v for v in order if not v.parents and id(v) not in inputs]
+        inputs = {v for leaves in arg_leaves for v in leaves} | {p for p in params}
+        self.constants = [v for v in order if not v.parents and v not in inputs]
         for v in self.constants:
             place(v, _UNIFORM)
         for p in params:
-            if id(p) not in slot:
+            if p not in slot:
                 place(p, _UNIFORM)
         self.arg_slices = []
         for leaves, k in zip(arg_leaves, arg_kinds):
@@ -229,55 +229,55 @@ class _Tape:
             for v in leaves:
                 place(v, k)
             self.arg_slices.append((k, start, n[k]))
-        self.param_rows = np.asarray([slot[id(p)][1] for p in params], dtype=np.intp)
+        self.param_rows = np.asarray([slot[p][1] for p in params], dtype=np.intp)
         self.constant_values = np.asarray([v.data for v in self.constants], dtype=float)
 
         # Fuse: a + chain of single-use adds is one sum node; its single-use w·x terms are products.
-        only_child: dict[int, Value] = {}
+        only_child: dict[Value, Value] = {}
         for v in order:
             for p in v.parents:
-                only_child[id(p)] = v  # read only for nodes with one child
+                only_child[p] = v  # read only for nodes with one child
 
         def inside_sum(p: Value) -> bool:
-            return children[p] == 1 and id(p) not in is_out and only_child[id(p)].op == "add"
+            return children[p] == 1 and p not in is_out and only_child[p].op == "add"
 
-        level: dict[int, int] = {}
-        absorbed: set[int] = set()
+        level: dict[Value, int] = {}
+        absorbed: set[Value] = set()
         groups: dict[tuple, list] = {}
         for v in order:
             if not v.parents:
-                level[id(v)] = 0
+                level[v] = 0
                 continue
             if v.op == "add" and inside_sum(v):
-                absorbed.add(id(v))
+                absorbed.add(v)
                 continue
             if v.op == "mul" and inside_sum(v) and _weight_times_input(v, kind) is not None:
-                absorbed.add(id(v))
+                absorbed.add(v)
                 continue
             if v.op == "add":
                 terms, stack = [], [v]
                 while stack:  # left-to-right expansion of the absorbed adds below v
                     t = stack.pop()
-                    if t is v or (t.op == "add" and id(t) in absorbed):
+                    if t is v or (t.op == "add" and t in absorbed):
                         stack.extend(reversed(t.parents))
                     else:
                         terms.append(t)
-                pairs = [_weight_times_input(t, kind) for t in terms if id(t) in absorbed]
-                rest = [t for t in terms if id(t) not in absorbed]
-                tb = [t for t in rest if kind[id(t)] == _BATCHED]
-                tu = [t for t in rest if kind[id(t)] == _UNIFORM]
-                lv = 1 + max(level[id(m)] for m in [m for pair in pairs for m in pair] + rest)
+                pairs = [_weight_times_input(t, kind) for t in terms if t in absorbed]
+                rest = [t for t in terms if t not in absorbed]
+                tb = [t for t in rest if kind[t] == _BATCHED]
+                tu = [t for t in rest if kind[t] == _UNIFORM]
+                lv = 1 + max(level[m] for m in [m for pair in pairs for m in pair] + rest)
                 k = _BATCHED if pairs or tb else _UNIFORM
                 key = (lv, "sum", len(pairs), len(tb), len(tu), k)
                 groups.setdefault(key, []).append((v, pairs, tb, tu))
             else:
-                ks = tuple(kind[id(p)] for p in v.parents)
-                lv = 1 + max(level[id(p)] for p in v.parents)
+                ks = tuple(kind[p] for p in v.parents)
+                lv = 1 + max(level[p] for p in v.parents)
                 k = max(ks)
                 key = (lv, v.op, v.const, ks, k)
                 groups.setdefault(key, []).append((v,))
-            level[id(v)] = lv
-            kind[id(v)] = k
+            level[v] = lv
+            kind[v] = k
 
         self.groups: list = []
         for key in sorted(groups, key=lambda key: key[0]):
@@ -288,7 +288,7 @@ class _Tape:
                 place(m[0], k)
 
             def row(u: Value) -> int:
-                return slot[id(u)][1]
+                return slot[u][1]
 
             if key[1] == "sum":
                 self.groups.append(
@@ -307,7 +307,7 @@ class _Tape:
                 idx = [[row(m[0].parents[i]) for m in members] for i in range(op.arity)]
                 self.groups.append(_OpGroup(op, key[2], key[3], idx, k, start))
         self.sizes = tuple(n)
-        self.outputs = [slot[id(o)] for o in outs]
+        self.outputs = [slot[o] for o in outs]
         self.n_nodes = len(order)
         self.fingerprint = self._fingerprint()
 
@@ -332,7 +332,7 @@ class _Tape:
 def _weight_times_input(t: Value, kind: dict) -> tuple | None:
     """(w, x) for a product of a shared w and a per-sample x, else None."""
     a, b = t.parents
-    ka, kb = kind[id(a)], kind[id(b)]
+    ka, kb = kind[a], kind[b]
     if ka == _UNIFORM and kb == _BATCHED:
         return a, b
     if ka == _BATCHED and kb == _UNIFORM:
