@@ -69,7 +69,7 @@ def _indicator_positive(x) -> float:
     # A piecewise-constant derivative is a constant: its own derivative is 0, so a plain float
     # is right for every order.  On floats nan gives 1, as PyTorch's relu′ does.
     if type(x) is not float and _is_array(x):
-        return (x > 0.0) * 1.0
+        return 1.0 - (x <= 0.0)
     return 0.0 if _data(x) <= 0.0 else 1.0
 
 
