@@ -58,7 +58,7 @@ NUMPY_FORWARD: dict[str, Callable[..., np.ndarray]] = {
     "sqrt": np.sqrt,
     "tanh": np.tanh,
     "sigmoid": _sigmoid,
-    "relu": lambda x: np.where(x > 0.0, x, 0.0),
+    "relu": lambda x: np.where(x <= 0.0, 0.0, x),  # nan stays nan, as in the table
     "sin": np.sin,
     "cos": np.cos,
     "step": lambda x: np.where(x >= 0.0, 1.0, 0.0),

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd_core as ac
-from autograd_core import Value
-from autograd_core.compiled import TraceMismatchError
-from autograd_core.testing import programs
+from autograd_core import OPS, Value
+from autograd_core.compiled import NUMPY_FORWARD, TraceMismatchError
+from autograd_core.testing import op_inputs, programs
 
 
 def close(a: float, b: float) -> bool:
@@ -53,6 +53,27 @@ def test_compiled_program_matches_interpreted(program, shared, reduce):
     for got, want in zip(grads, expect_grads):
         assert got.shape == want.shape
         assert all(close(u, v * scale) for u, v in zip(np.ravel(got), np.ravel(want)))
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_compiled_numpy_rows_match_the_table(name):
+    # Every op on a batch: NUMPY_FORWARD and the table's local rule on arrays, against the
+    # table on each float (the same rule, so they must agree to the last bits or near).
+    op = OPS[name]
+
+    @given(st.lists(op_inputs(op), min_size=1, max_size=4))
+    def check(calls):
+        for args, const in calls:
+            extra = () if const is None else (const,)
+            v = op.forward(*args, *extra)
+            batch = [np.array([a]) for a in args]
+            got = NUMPY_FORWARD[name](*batch, *extra)
+            local = op.local(*args, v, *extra)
+            got_local = op.local(*batch, got, *extra)
+            assert close(float(got[0]), v)
+            assert all(close(float(np.ravel(g)[0]), d) for g, d in zip(got_local, local))
+
+    check()
 
 
 def layer(x: list, w: list, b: list, activation: str, swap: bool = False) -> list:
