@@ -9,8 +9,11 @@ from .ops import OPS, Op
 
 
 def _as_float(data: object) -> float:
-    # bool is an int and numpy scalars register as numbers.Real, so all of them pass.
+    # bool is an int and most numpy scalars register as numbers.Real; numpy's bool (and a 0-d
+    # array) does not, so a real numpy dtype of dimension 0 is accepted too.
     if isinstance(data, numbers.Real):
+        return float(data)
+    if getattr(getattr(data, "dtype", None), "kind", None) in ("b", "i", "u", "f") and getattr(data, "ndim", 1) == 0:
         return float(data)
     raise TypeError(
         f"Value(data) needs a real number (int, float, bool or numpy scalar), got {type(data).__name__}: {data!r}"
@@ -62,6 +65,8 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         self.data = data if type(data) is float else _as_float(data)
+        if type(label) is not str:
+            raise TypeError(f"Value(label=...) needs a str, got {type(label).__name__}: {label!r}")
         self.grad = 0.0
         self.label = label
         self.op = ""
@@ -86,12 +91,7 @@ class Value:
             return _powv(self, other)
         if not isinstance(other, numbers.Real):
             return NotImplemented
-        n = float(other)
-        x = self.data
-        v = ops.POW.forward(x, n)
-        out = _node(v, "pow", (self,), ops.POW.local(x, v, n))
-        out.const = n
-        return out
+        return _make(ops.POW, (self,), float(other))
 
     __rpow__ = _binary_method(ops.POWV, reflected=True)
 
@@ -144,20 +144,33 @@ def _node(data: float, op: str, parents: tuple, local_grads: tuple) -> Value:
     return v
 
 
+def _make(op: Op, parents: tuple[Value, ...], const: float | None) -> Value:
+    """v = op(*parents[, n]) with its local derivatives, for ops that take a constant n or come by name."""
+    xs = [p.data for p in parents]
+    extra = () if const is None else (const,)
+    v = op.forward(*xs, *extra)
+    out = _node(v, op.name, parents, op.local(*xs, v, *extra))
+    out.const = const
+    return out
+
+
 def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> Value:
-    """v = op(*inputs) for any op of the table (by ``Op`` or name)."""
-    op = OPS[op] if isinstance(op, str) else op
+    """v = op(*inputs) for any op of the table, by ``Op`` or by name; ``const`` is the n of ops that take one."""
+    if isinstance(op, str):
+        if op not in OPS:
+            raise ValueError(f"unknown op {op!r}; the op table has: {', '.join(OPS)}")
+        op = OPS[op]
     if len(inputs) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
-    if op.has_const:
-        if const is None:
-            raise TypeError(f"{op.name} needs const= (the constant n)")
-        return inputs[0] ** const if type(inputs[0]) is Value else Value(inputs[0]) ** const
-    xs = tuple(_lift(x) for x in inputs)
-    for x, raw in zip(xs, inputs):
+    if op.has_const and const is None:
+        raise TypeError(f"{op.name} needs const= (its constant n)")
+    if not op.has_const and const is not None:
+        raise TypeError(f"{op.name} takes no constant, got const={const!r}")
+    parents = tuple(_lift(x) for x in inputs)
+    for x, raw in zip(parents, inputs):
         if x is NotImplemented:
             raise TypeError(f"{op.name}: inputs must be Values or real numbers, got {type(raw).__name__}")
-    return _unary_method(op)(xs[0]) if op.arity == 1 else _binary_method(op)(xs[0], xs[1])
+    return _make(op, parents, None if const is None else _as_float(const))
 
 
 _powv = _binary_method(ops.POWV)  # a ** b with a Value exponent b

@@ -25,27 +25,20 @@ def test_value_data_is_float(data, expected):
     assert (v.grad, v.label, v.op, v.parents, v.local_grads, v.const) == (0.0, "", "", (), (), None)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG in value.py (reported to the lead): numpy.bool_ is not numbers.Real, so Value rejects it"
-)
 def test_value_accepts_numpy_bool():
     assert Value(np.True_).data == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in value.py (reported to the lead): apply('nope') is a bare KeyError")
 def test_value_apply_unknown_op_names_the_known_ones():
     with pytest.raises((KeyError, ValueError), match=r"nope.*add"):
         apply("nope", 1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in value.py (reported to the lead): const= is ignored by ops without one")
 def test_value_apply_const_on_op_without_const_raises():
     with pytest.raises(TypeError, match="add"):
         apply("add", 1.0, 2.0, const=3.0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in value.py (reported to the lead): apply() computes x ** const for every "
-                   "op with a constant, whatever the op")
 def test_value_apply_runs_a_new_op_with_a_constant():
     scale = Op("scale", "·n", 1, lambda x, n: n * x, lambda x, v, n: (n,), "∂v/∂x = n", has_const=True)
     v = apply(scale, Value(2.0), const=3.0)
@@ -239,3 +232,14 @@ def test_value_nan_propagates_like_pytorch():
         assert math.isnan(y.data)
     with pytest.raises(ValueError, match="log: input nan"):
         nan.log()
+
+
+def test_value_accepts_zero_dim_numpy_array_but_not_a_vector():
+    assert Value(np.array(2.5)).data == 2.5
+    with pytest.raises(TypeError, match="got ndarray"):
+        Value(np.array([1.0, 2.0]))
+
+
+def test_value_label_must_be_a_string():
+    with pytest.raises(TypeError, match=r"label.*needs a str, got int"):
+        Value(1.0, label=5)
