@@ -137,6 +137,8 @@ def load(path: str | os.PathLike) -> MLP:
         sizes, activations, init, flat = _validate(doc)
     except json.JSONDecodeError as err:
         raise ValueError(f"cannot load model from {path}: not valid JSON (truncated or corrupt?): {err}") from None
+    except RecursionError:
+        raise ValueError(f"cannot load model from {path}: JSON nested too deeply to be a model file") from None
     except _Bad as err:
         raise ValueError(f"cannot load model from {path}: {err}") from None
     return build(sizes, activations, flat, init)

@@ -128,6 +128,7 @@ def test_load_refuses_a_corrupt_file_naming_problem_and_path(tmp_path, keys, val
         ('{"format": "autograd-core MLP", "version": 1, "sizes": [2, ', "not valid JSON"),
         ("[1, 2, 3]", "the top level must be a JSON object"),
         ("pickle\x80\x04", "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
 )
 def test_load_refuses_truncated_or_non_json_files(tmp_path, text, message):
