@@ -14,9 +14,11 @@ is the other way.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from tqdm.auto import tqdm
 
@@ -74,19 +76,37 @@ def _floats(out: Value | list[Value]) -> Output:
     return out.data if type(out) is Value else [o.data for o in out]
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The engine's graphs hold no reference cycles, so reference counting frees each step's graph.
+
+    Python's cyclic collector would still scan the tens of thousands of nodes a step allocates
+    (about 40% of a moons step); it is paused for the step and resumed after, so any cycles that
+    user code makes meanwhile are collected then.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def make_step(model: Callable, loss: Callable, regularizer: Callable | None = None) -> Step:
     """The interpreted step: build L = loss(model(X_b), y_b) + R(W), set grads by ``backward()``."""
     params = model.parameters()
 
     def step(Xb: Sequence, yb: Sequence) -> tuple[float, list[Output]]:
-        for p in params:
-            p.grad = 0.0  # leaves accumulate across backward() calls
-        outs = [model(x) for x in Xb]
-        L = loss(outs, yb)
-        if regularizer is not None:
-            L = L + regularizer(params)
-        L.backward()
-        return L.data, [_floats(o) for o in outs]
+        with _cyclic_gc_paused():
+            for p in params:
+                p.grad = 0.0  # leaves accumulate across backward() calls
+            outs = [model(x) for x in Xb]
+            L = loss(outs, yb)
+            if regularizer is not None:
+                L = L + regularizer(params)
+            L.backward()
+            return L.data, [_floats(o) for o in outs]
 
     return step
 

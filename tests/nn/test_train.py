@@ -202,3 +202,16 @@ def test_fit_accepts_numpy_arrays():
     history = fit(model, np.array(X), np.array(y), loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05),
                   epochs=20, batch_size=10, progress=False)  # fmt: skip
     assert history["loss"][-1] < history["loss"][0] and 0.0 <= history["accuracy"][-1] <= 1.0
+
+
+def test_fit_leaves_the_cyclic_gc_as_it_found_it():
+    import gc
+
+    X, y = data.xor()
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            fit(MLP(2, [2, 1], seed=0), X, y, loss="mse", epochs=2, progress=False)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
