@@ -123,19 +123,18 @@ def hessian(f: Callable) -> Callable:
     return wrapped
 
 
-def jvp(f: Callable, primals: Sequence[Number], tangents: Sequence[Number]) -> tuple[float, float]:
-    """Forward mode: (f(x), ∇f(x)·ẋ) by pushing the tangent ẋ through the graph in FORWARD() order."""
-    if _tracing.get() > 0:
-        # its tangents are floats, so a derivative taken through jvp would silently be 0
-        raise TypeError(
-            "jvp cannot be differentiated again (its tangents are floats): inside grad, hessian or gradcheck "
-            "use grad for the inner derivative"
-        )
+def jvp(f: Callable, primals: Sequence[Number | Value], tangents: Sequence[Number]) -> tuple:
+    """Forward mode: (f(x), ∇f(x)·ẋ) by pushing the tangent ẋ through the graph in FORWARD() order.
+
+    Like ``grad``, inside another ``grad`` (or called with Values) it returns Values, so forward
+    and reverse mode nest either way round.
+    """
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
-    xs = [Value(p) for p in primals]
+    nested = _tracing.get() > 0 or any(isinstance(p, Value) for p in primals)
+    xs = [_fresh(p) for p in primals]
     seeds = {x: Value(t).data for x, t in zip(xs, tangents)}
     y = _trace(f, xs)
     if not isinstance(y, Value):
         return y, 0.0
-    return y.data, push_tangents(y, seeds)[y]
+    return (y if nested else y.data), push_tangents(y, seeds, create_graph=nested)[y]

@@ -118,12 +118,19 @@ def backward(root: Value) -> None:
         p.grad += g
 
 
-def push_tangents(root: Value, seeds: dict[Value, float]) -> dict[Value, float]:
-    """Forward mode: v̇_j = Σ_i ∂v_j/∂v_i · v̇_i, pushed from the seeded leaves up to ``root``."""
-    dot: dict[Value, float] = {}
+def push_tangents(root: Value, seeds: dict[Value, float | Value], create_graph: bool = False) -> dict:
+    """Forward mode: v̇_j = Σ_i ∂v_j/∂v_i · v̇_i, pushed from the seeded nodes up to ``root``.
+
+    A seeded node takes its seed whatever its parents; other leaves have v̇ = 0.  With
+    ``create_graph`` the tangents are built from Values, so they can be differentiated again.
+    """
+    dot: dict[Value, float | Value] = {}
     for v in topological_order(root):
-        if v.parents:
-            dot[v] = sum(d * dot[p] for p, d in zip(v.parents, v.local_grads))
+        if v in seeds:
+            dot[v] = seeds[v]
+        elif v.parents:
+            local = symbolic_local_grads(v) if create_graph else v.local_grads
+            dot[v] = sum(d * dot[p] for p, d in zip(v.parents, local))
         else:
-            dot[v] = seeds.get(v, 0.0)
+            dot[v] = 0.0
     return dot

@@ -88,9 +88,13 @@ def test_grad_nested_closures_avoid_perturbation_confusion():
     assert jvp(lambda x: grad(lambda y: x * y * y)(2.0), (3.0,), (1.0,)) == (12.0, 4.0)
 
 
-def test_jvp_inside_grad_raises_instead_of_a_silent_zero():
-    with pytest.raises(TypeError, match="jvp cannot be differentiated again"):
-        grad(lambda x: jvp(lambda y: x * y, (1.0,), (1.0,))[1])(3.0)
+def test_jvp_nests_inside_grad_and_around_it():
+    # reverse over forward: d/dx [d/dy (x·y) · 1] = 1, and closing over nothing: (y³)″ at y = x is 6x
+    assert grad(lambda x: jvp(lambda y: x * y, (1.0,), (1.0,))[1])(3.0) == 1.0
+    assert grad(lambda x: jvp(lambda y: y * y * y, (x,), (1.0,))[1])(3.0) == 18.0
+    # forward over forward: the second directional derivative of sin is −sin
+    second = jvp(lambda x: jvp(lambda y: y.sin(), (x,), (1.0,))[1], (0.3,), (1.0,))[1]
+    assert second == pytest.approx(-math.sin(0.3), rel=1e-15)
 
 
 def test_grad_argnums_and_value_and_grad():
