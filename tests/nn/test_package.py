@@ -1,13 +1,13 @@
 """nn's public names and its place in the layers: autograd_core ← nn, never viz; torch only in the bridge."""
 
 import ast
+import sys
 from pathlib import Path
 
 import nn
 
 NN = Path(nn.__file__).parent
-ALLOWED = {"autograd_core", "tqdm", "__future__", "collections", "dataclasses", "json", "math", "numbers", "os"}
-ALLOWED |= {"pathlib", "random", "typing"}
+ALLOWED = {"autograd_core", "tqdm"} | set(sys.stdlib_module_names)
 
 
 def _imports(path: Path) -> set[str]:
