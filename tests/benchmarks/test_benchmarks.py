@@ -41,8 +41,11 @@ def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
 def test_benchmarks_quick_step0_losses_agree(quick_run):
     rows, markdown, _ = quick_run
     for workload in ("moons", "seed-001"):
+        # compile(), our engine or the hand-written numpy step, and at least one peer that comes with
+        # the test extras (micrograd, HIPS autograd); torch adds more when installed.  (The
+        # interpreted seed-001 row times one sample, so it has no batch loss.)
         losses = [r.loss0 for r in rows if r.workload.startswith(workload) and r.loss0 is not None]
-        assert len(losses) >= 4
+        assert len(losses) >= 3
         assert max(losses) - min(losses) <= 1e-9 * abs(losses[0])
     assert "DISAGREE" not in markdown
 
