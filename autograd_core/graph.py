@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 from .ops import OPS
 from .value import Value
 
@@ -22,12 +24,16 @@ def count_children(root: Value) -> dict[Value, int]:
 
 
 def reverse_topological_order(root: Value) -> list[Value]:
-    """Nodes from ``root`` down: each comes after all of its children (the order of BACKWARD())."""
+    """Nodes from ``root`` down: each comes after all of its children (the order of BACKWARD()).
+
+    Ready nodes wait in a queue (first in, first out), so the walk goes level by level: in an
+    MLP, the output layer's nodes, then the layer below, rather than diving into one neuron.
+    """
     pending = count_children(root)
     order = []
-    ready = [root]
+    ready = deque([root])
     while ready:
-        v = ready.pop()
+        v = ready.popleft()
         order.append(v)
         for p in v.parents:
             n = pending[p] - 1

@@ -97,3 +97,14 @@ def test_backward_sets_interior_and_adds_to_leaves(program):
     backward(y)
     for v in topological_order(y):
         assert v.grad == (2 * grads[v] if not v.parents else grads[v])
+
+
+def test_reverse_topological_order_goes_level_by_level():
+    # L = (a·b) + c·(d·e): the root's own parents come before anything two levels down
+    a, b, c, d, e = (Value(float(i), label=n) for i, n in enumerate("abcde", 1))
+    ab, de = a * b, d * e
+    cde = c * de
+    L = ab + cde
+    order = reverse_topological_order(L)
+    assert order[:3] == [L, ab, cde]
+    assert order.index(c) < order.index(d) and order.index(a) < order.index(d)
