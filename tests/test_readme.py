@@ -34,10 +34,21 @@ def test_readme_test_command_is_what_ci_runs():
     assert command in ci.splitlines()
 
 
+# What each Python example of the README must print (the numbers its comments promise).
+PRINTS = {
+    "from autograd_core import": ["[[802.0, -400.0], [-400.0, 200.0]]", "-0.5944013651770705 -0.29220068258853527"],
+    "from nn import": ["'accuracy': 1.0"],
+    "import viz": [],
+}
+
+
 @pytest.mark.parametrize("index", range(len(_blocks("python"))))
-def test_readme_python_example_runs(index, tmp_path):
+def test_readme_python_example_runs_and_prints_what_it_says(index, tmp_path):
     code = _blocks("python")[index]
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+    expected = next(lines for start, lines in PRINTS.items() if code.startswith(start))
+    for line in expected:
+        assert line in result.stdout
