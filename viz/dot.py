@@ -57,8 +57,9 @@ def fmt(x: float) -> str:
 
 
 def dot_text(text: str) -> str:
-    """User text for a dot label: a backslash stays a backslash (dot reads ``\\l``, ``\\N`` … as escapes)."""
-    return text.replace("\\", "\\\\")
+    """User text for a dot label, shown verbatim: dot reads ``\\l``, ``\\N`` … as escapes and decodes
+    HTML entities (``&amp;``), so backslashes and ampersands are escaped."""
+    return text.replace("\\", "\\\\").replace("&", "&amp;")
 
 
 def fill(grad: float, scale: float) -> str:

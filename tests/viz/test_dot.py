@@ -190,6 +190,13 @@ def test_draw_graph_labels_appear_verbatim():
     assert groups[f"v{k[x]}"][0] == label and groups[f"v{k[y]}"][0] == "\\N"
 
 
+def test_draw_graph_html_entities_in_labels_stay_literal():
+    x = Value(2.0, "a&amp;b &lt;")  # dot decodes entities in labels unless & is escaped
+    y = x * x
+    y.backward()
+    assert svg_groups(svg_of(y))[f"v{ids(y)[x]}"][0] == "a&amp;b &lt;"
+
+
 def test_fill_scale_is_diverging_and_survives_inf_and_nan():
     assert fill(-1.0, 1.0) == NEGATIVE[-1] and fill(1.0, 1.0) == POSITIVE[-1]
     assert fill(0.01, 1.0) == POSITIVE[0] and fill(0.0, 1.0) == fill(math.nan, 1.0) == "#ffffff"
