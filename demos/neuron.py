@@ -13,9 +13,10 @@
 #
 #     ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i      (j over the children of v_i)
 #
-# Here the engine runs BACKWARD() and we print ∂L/∂v for the seven variable nodes in the
-# lecture's order (L, r, l, u, z, w, b; x and y are inputs, not variables) beside the closed
-# forms. They must agree to 1e-12.
+# Here the engine builds the graph, and we print the lecture's BACKWARD() lines for its seven
+# variable nodes in its order (L, r, l, u, z, w, b; x and y are inputs, not variables), in its
+# notation ∂_v L := ∂L/∂v, with the numbers; then ∂L/∂v beside the closed forms. The engine's
+# own BACKWARD() must agree with both to 1e-12.
 # %%
 """One neuron (seed 000): BACKWARD()'s seven partials of L = ½(y − σ(wx + b))² + λw² beside the closed forms.
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from autograd_core import Value
+from autograd_core import Value, topological_order
 from demos import _common
 
 # %% [markdown]
@@ -107,29 +108,99 @@ def partials() -> dict[str, tuple[float, float]]:
 
 
 # %% [markdown]
-# ## BACKWARD(), message by message
-# For each variable, the messages ∂L/∂v_j · ∂v_j/∂v_i its children send, and their sum
-# (``viz.backward_steps`` lists them). The engine stored each local derivative ∂v_j/∂v_i on the
-# edge when it built the node; BACKWARD() only multiplies and adds.
+# ## BACKWARD() over the lecture's seven nodes
+# The lecture's graph has seven variable nodes; the engine's has a few more, made by Python on
+# the way (wx, y − u, (y − u)², λr). Each lecture edge v_i → v_j is a path through such helper
+# nodes, and by the chain rule its local derivative ∂_{v_i} v_j is the product of the engine's
+# local derivatives along the path (summed if there are several paths), e.g.
+# ∂_u l = ∂(y − u)/∂u · ∂(y − u)²/∂(y − u) · ∂l/∂(y − u)² = (−1)·2(y − u)·½ = u − y.
+# Folding the helper nodes away gives the lecture's graph, and BACKWARD() on it reads like the
+# lecture, term by term:
+#
+#     ∂_v L = Σ_j ∂_{v_j} L · ∂_v v_j      (j over the children of v)
 
 # %%
-def _name(v: Value) -> str:
-    return f"({v.label})" if " " in v.label else v.label
+EDGES = {
+    ("r", "L"): "λ",
+    ("l", "L"): "1",
+    ("u", "l"): "u − y",
+    ("z", "u"): "σ′(z)",
+    ("w", "z"): "x",
+    ("w", "r"): "2w",
+    ("b", "z"): "1",
+}
+"""The lecture's edges (v, child) with the local derivative ∂_v child as it writes it, in its order."""
 
 
-def show_backward(root: Value) -> None:
-    """Print ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i in numbers for the seven variables, in the lecture's order."""
-    from viz import backward_steps
+def local_forms(
+    x: float = X, y: float = Y, w: float = W, b: float = B, lam: float = LAMBDA
+) -> dict[tuple[str, str], float]:
+    """∂_v child for the lecture's edges, from the formulas of ``EDGES`` with plain floats."""
+    s = 1.0 / (1.0 + math.exp(-(w * x + b)))
+    forms = {"λ": lam, "1": 1.0, "u − y": s - y, "σ′(z)": s * (1.0 - s), "x": x, "2w": 2.0 * w}
+    return {edge: forms[formula] for edge, formula in EDGES.items()}
 
-    steps = {step.node.label: step for step in backward_steps(root)}
-    for name in ORDER:
-        step = steps[name]
-        if not step.messages:
-            print(f"  ∂L/∂{name} = 1 (the root)")
-            continue
-        symbolic = " + ".join(f"∂L/∂{_name(m.child)}·∂{_name(m.child)}/∂{name}" for m in step.messages)
-        numbers = " + ".join(f"({m.upstream:.6g})·({m.local:.6g})" for m in step.messages)
-        print(f"  ∂L/∂{name} = {symbolic} = {numbers} = {step.grad:.6g}")
+
+def lecture_edges(v: dict[str, Value]) -> dict[tuple[str, str], float]:
+    """∂_v child for every lecture edge in the graph: the product of local derivatives along each path, summed.
+
+    A path runs from lecture node v through helper nodes only (wx, y − u, …) to a lecture node.
+    """
+    name = {v[n]: n for n in ORDER}
+    children: dict[Value, list[tuple[Value, float]]] = {}
+    for node in topological_order(v["L"]):
+        for parent, d in zip(node.parents, node.local_grads):
+            children.setdefault(parent, []).append((node, d))
+    edges: dict[tuple[str, str], float] = {}
+    for start in ORDER:
+        paths = [(child, d) for child, d in children.get(v[start], ())]
+        while paths:
+            node, product = paths.pop()
+            if node in name:
+                edge = (start, name[node])
+                edges[edge] = edges.get(edge, 0.0) + product
+            else:
+                paths += [(child, product * d) for child, d in children.get(node, ())]
+    return edges
+
+
+def message_passing(v: dict[str, Value]) -> dict[str, tuple[list[tuple[str, float, float]], float]]:
+    """The checked numbers: for each lecture node in order, its terms (child, ∂_child L, ∂_v child) and ∂_v L."""
+    local = lecture_edges(v)
+    grads: dict[str, float] = {}
+    steps = {}
+    for node in ORDER:
+        terms = [(child, grads[child], local[(i, child)]) for (i, child) in EDGES if i == node]
+        grads[node] = sum(g * d for _, g, d in terms) if terms else 1.0
+        steps[node] = (terms, grads[node])
+    return steps
+
+
+def fmt(x: float) -> str:
+    """A number to 6 digits with the Unicode minus, as the lecture writes u − y."""
+    return f"{x:.6g}".replace("-", "−")
+
+
+def show_backward(v: dict[str, Value]) -> list[str]:
+    """The lecture's BACKWARD() lines in its order and notation, with the numbers: ∂_w L = ∂_z L · ∂_w z + … = …"""
+    lines = []
+    for node, (terms, grad) in message_passing(v).items():
+        if not terms:
+            lines.append(f"∂_{node} L = 1")
+        elif terms[0][0] == "L":  # a child of L itself: the lecture reads ∂_r L = λ off L = l + λr
+            formula = EDGES[(node, "L")]
+            lines.append(f"∂_{node} L = {formula}" + ("" if formula == fmt(grad) else f" = {fmt(grad)}"))
+        else:
+            chain = " + ".join(f"∂_{child} L · ∂_{node} {child}" for child, _, _ in terms)
+            formulas = " + ".join(f"∂_{child} L · {_factor(EDGES[(node, child)])}" for child, _, _ in terms)
+            numbers = " + ".join(f"{_factor(fmt(g))} · {_factor(fmt(d))}" for _, g, d in terms)
+            lines.append(f"∂_{node} L = {chain} = {formulas} = {numbers} = {fmt(grad)}")
+    return lines
+
+
+def _factor(term: str) -> str:
+    """A formula or number in parentheses when it is a sum or negative, so that · binds as meant."""
+    return f"({term})" if " " in term or term.startswith("−") else term
 
 
 # %% [markdown]
@@ -142,10 +213,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = _common.parse_args(__doc__, "neuron", argv)
     print("demos.neuron: seed 000, 'The backpropagation algorithm'")
-    print(f"  z = wx + b, u = σ(z), l = ½(y − u)², r = w², L = l + λr   at x={X}, y={Y}, w={W}, b={B}, λ={LAMBDA}")
+    print(f"  z = wx + b, u = σ(z), l = ½(y − u)², r = w², L = l + λr   at x = {fmt(X)}, y = {fmt(Y)}, "
+          f"w = {fmt(W)}, b = {fmt(B)}, λ = {fmt(LAMBDA)}")
     v = forward()
     v["L"].backward()
-    show_backward(v["L"])
+    print("  BACKWARD() over the lecture's seven nodes, ∂_v L = Σ_j ∂_{v_j} L · ∂_v v_j:")
+    for line in show_backward(v):
+        print(f"    {line}")
     got = partials()
     rows = [(f"∂L/∂{n}", SEED_000[n], engine, exact, abs(engine - exact)) for n, (engine, exact) in got.items()]
     print(_common.table(["partial", "closed form (seed 000)", "BACKWARD()", "closed form", "|difference|"], rows))
@@ -155,6 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks = _common.Checks("neuron")
     engine, exact = zip(*got.values())
     checks.close("seven partials equal seed 000's closed forms", engine, exact, 1e-12)
+    local = lecture_edges(v)
+    checks.that("the graph, helper nodes folded, has exactly the lecture's edges", set(local) == set(EDGES))
+    lecture = [grad for _, grad in message_passing(v).values()]
+    checks.close("the lecture's message passing gives BACKWARD()'s partials", lecture, engine, 1e-12)
     return checks.exit_code()
 
 

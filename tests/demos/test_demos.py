@@ -70,6 +70,55 @@ def test_neuron_backward_equals_closed_forms_anywhere(x, y, w, b, lam):
         assert v[name].grad == pytest.approx(exact[name], rel=1e-12, abs=1e-12)
 
 
+def test_neuron_folded_edges_are_the_lectures_local_derivatives():
+    local = neuron.lecture_edges(neuron.forward())
+    s = 1 / (1 + math.exp(-0.9))  # σ(wx + b) at x = 1.5, w = 0.8, b = −0.3
+    want = {("r", "L"): 0.1, ("l", "L"): 1.0, ("u", "l"): s - 0.2, ("z", "u"): s * (1 - s), ("w", "z"): 1.5,
+            ("w", "r"): 1.6, ("b", "z"): 1.0}  # fmt: skip
+    assert set(local) == set(want)
+    for edge, d in want.items():
+        assert local[edge] == pytest.approx(d, rel=1e-12), edge
+
+
+@given(reals, reals, reals, reals, st.floats(0.0, 1.0))
+def test_neuron_message_passing_terms_equal_the_lectures_formulas_anywhere(x, y, w, b, lam):
+    steps = neuron.message_passing(neuron.forward(x, y, w, b, lam))
+    exact, local = neuron.closed_forms(x, y, w, b, lam), neuron.local_forms(x, y, w, b, lam)
+    assert list(steps) == list(neuron.ORDER)
+    assert [child for child, _, _ in steps["w"][0]] == ["z", "r"]  # ∂_w L = ∂_z L · ∂_w z + ∂_r L · ∂_w r
+    for name, (terms, grad) in steps.items():
+        assert grad == pytest.approx(exact[name], rel=1e-12, abs=1e-12)
+        for child, upstream, d in terms:
+            assert upstream == pytest.approx(exact[child], rel=1e-12, abs=1e-12)
+            assert d == pytest.approx(local[(name, child)], rel=1e-12, abs=1e-12)
+
+
+def test_neuron_printed_lines_are_the_lectures_with_its_numbers():
+    lines = neuron.show_backward(neuron.forward())
+    assert [line.split(" = ")[0] for line in lines] == [f"∂_{n} L" for n in neuron.ORDER]
+    assert lines[:3] == ["∂_L L = 1", "∂_r L = λ = 0.1", "∂_l L = 1"]
+    assert lines[3].startswith("∂_u L = ∂_l L · ∂_u l = ∂_l L · (u − y) = ")
+    assert lines[4].startswith("∂_z L = ∂_u L · ∂_z u = ∂_u L · σ′(z) = ")
+    assert lines[5].startswith("∂_w L = ∂_z L · ∂_w z + ∂_r L · ∂_w r = ∂_z L · x + ∂_r L · 2w = ")
+    assert lines[6].startswith("∂_b L = ∂_z L · ∂_b z = ∂_z L · 1 = ")
+    assert not any(helper in line for line in lines for helper in ("wx", "y − u", "λr", "-"))
+    # the printed numbers: ∂_child L · ∂_v child for each term, and the sum, against the closed forms
+    exact, local = neuron.closed_forms(), neuron.local_forms()
+    for line, name in zip(lines[3:], neuron.ORDER[3:]):
+        *_, numbers, total = line.split(" = ")
+        children = [term.split(" L · ")[0][2:] for term in line.split(" = ")[1].split(" + ")]
+        number = lambda text: float(text.strip("()").replace("−", "-"))
+        products = [[number(f) for f in term.split(" · ")] for term in numbers.split(" + ")]
+        assert [p for pair in products for p in pair] == pytest.approx(
+            [v for c in children for v in (exact[c], local[(name, c)])], rel=1e-5
+        )
+        assert number(total) == pytest.approx(exact[name], rel=1e-5)
+
+
+def test_neuron_fmt_uses_the_unicode_minus():
+    assert neuron.fmt(-0.3) == "−0.3" and neuron.fmt(1.5) == "1.5"
+
+
 # ---- logistic (seed 001) -----------------------------------------------------------------
 def test_logistic_error_signals_by_hand_equal_engine():
     rows = logistic.error_signals()
