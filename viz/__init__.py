@@ -8,7 +8,7 @@
 
 from .dot import Digraph, GraphTooLarge, draw_graph, render
 from .plots import plot_activations, plot_decision_boundary, plot_history
-from .renderer import RendererNotFound, find_renderer
+from .renderer import RendererNotFound, RenderError, find_renderer
 from .stepper import backward_html
 from .steps import Message, Step, backward_steps
 
@@ -16,6 +16,7 @@ __all__ = [
     "Digraph",
     "GraphTooLarge",
     "Message",
+    "RenderError",
     "RendererNotFound",
     "Step",
     "backward_html",

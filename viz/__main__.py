@@ -16,7 +16,7 @@ from autograd_core import Value
 from .dot import MAX_NODES, GraphTooLarge, render
 from .expressions import EXPRESSIONS
 from .plots import plot_activations
-from .renderer import RendererNotFound
+from .renderer import RendererNotFound, RenderError
 from .stepper import backward_html
 
 
@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; 0 on success, 1 with one line on stderr for a bad file, input or size."""
+    """Run the command; 0 on success, 1 with one line on stderr for a bad file, input, size or renderer."""
     args = parser().parse_args(argv)
     try:
         if args.command == "activations":
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render(root, args.output_file, rankdir=args.rankdir, max_nodes=limit))
         if args.html:
             print(backward_html(root, args.html, max_nodes=limit))
-    except (GraphTooLarge, RendererNotFound, ValueError, OSError) as error:
+    except (GraphTooLarge, RendererNotFound, RenderError, ValueError, OSError) as error:
         print(f"python -m viz: error: {error}", file=sys.stderr)
         return 1
     return 0

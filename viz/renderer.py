@@ -29,17 +29,16 @@ def scripts_dirs() -> list[str]:
     return [d for d in dict.fromkeys(dirs) if d]
 
 
+def find_renderers() -> list[str]:
+    """Every renderer found, in the order tried: ``dot``, ``graphviz-pure`` on PATH, then in ``scripts_dirs()``."""
+    found = [shutil.which(name) for name in ("dot", "graphviz-pure")]
+    found += [shutil.which("graphviz-pure", path=directory) for directory in scripts_dirs()]
+    return list(dict.fromkeys(exe for exe in found if exe))
+
+
 def find_renderer() -> str | None:
-    """The first of: ``dot`` on PATH, ``graphviz-pure`` on PATH, ``graphviz-pure`` in ``scripts_dirs()``."""
-    for name in ("dot", "graphviz-pure"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for directory in scripts_dirs():
-        found = shutil.which("graphviz-pure", path=directory)
-        if found:
-            return found
-    return None
+    """The first renderer ``find_renderers()`` lists, or None."""
+    return next(iter(find_renderers()), None)
 
 
 def output_format(path: str | os.PathLike) -> str:
@@ -53,20 +52,27 @@ def output_format(path: str | os.PathLike) -> str:
 
 
 def render_source(source: str, fmt: str = "svg") -> bytes:
-    """Run the renderer on dot ``source``; the picture's bytes in ``fmt`` (svg or png)."""
+    """Run the renderers in turn on dot ``source`` until one works; the picture's bytes in ``fmt`` (svg or png).
+
+    Raises ``RenderError`` listing every renderer's failure when none works.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
-    exe = find_renderer()
-    if exe is None:
+    exes = find_renderers()
+    if not exes:
         raise RendererNotFound(f"no dot renderer found (looked for dot and graphviz-pure on PATH and in "
                                f"{', '.join(scripts_dirs())}); {INSTALL}")
-    try:
-        done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise RenderError(f"the renderer {exe} could not run: {error}") from error
-    if done.returncode != 0 or not done.stdout:
-        raise RenderError(f"the renderer {exe} failed (exit {done.returncode}): {done.stderr.decode(errors='replace')}")
-    return done.stdout
+    failures = []
+    for exe in exes:  # a broken first renderer (say an old system dot) falls back to the next
+        try:
+            done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            failures.append(f"{exe} could not run: {error}")
+            continue
+        if done.returncode == 0 and done.stdout:
+            return done.stdout
+        failures.append(f"{exe} failed (exit {done.returncode}): {done.stderr.decode(errors='replace').strip()}")
+    raise RenderError("every dot renderer failed: " + "; ".join(failures))
 
 
 def write(source: str, path: str | os.PathLike) -> Path:

@@ -7,6 +7,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from viz_helpers import needs_renderer
 
+from viz import renderer
+from viz.__main__ import main
+
 
 def run(*args, cwd):
     return subprocess.run([sys.executable, "-m", "viz", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
@@ -51,3 +54,13 @@ def test_main_model_errors_are_one_clear_line(tmp_path):
 def test_main_too_large_graph_says_so(tmp_path):
     done = run("expr", "neuron", "--max-nodes", "10", cwd=tmp_path)
     assert done.returncode == 1 and "more than max_nodes=10" in done.stderr
+
+
+def test_main_renderer_failure_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    broken = tmp_path / "dot"
+    broken.write_text("#!/bin/sh\necho 'dot: syntax error in line 1' >&2\nexit 2\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(renderer, "find_renderers", lambda: [str(broken)])
+    assert main(["expr", "square", "-o", str(tmp_path / "g.svg")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("python -m viz: error: every dot renderer failed") and "syntax error in line 1" in err
