@@ -64,12 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _heatmap(hidden: list[list[float]], path) -> None:
-    import matplotlib
+    from matplotlib.figure import Figure  # a bare Figure draws with Agg: no pyplot, the kernel's backend untouched
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(3.8, 4.6))
+    fig = Figure(figsize=(3.8, 4.6))
+    ax = fig.subplots()
     image = ax.imshow(hidden, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
     for i, row in enumerate(hidden):
         for j, h in enumerate(row):
@@ -80,7 +78,6 @@ def _heatmap(hidden: list[list[float]], path) -> None:
     fig.colorbar(image, ax=ax, fraction=0.08)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -151,13 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _plot(results: list[dict[str, object]], path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # a bare Figure draws with Agg: no pyplot, the kernel's backend untouched
 
     ns = [r["n"] for r in results]
-    fig, ax = plt.subplots(figsize=(5.5, 4))
+    fig = Figure(figsize=(5.5, 4))
+    ax = fig.subplots()
     ax.loglog(ns, [r["forward_time"] * 1e3 for r in results], "o-", label="forward mode: n passes")
     ax.loglog(ns, [r["reverse_time"] * 1e3 for r in results], "s-", label="reverse mode: 1 pass")
     ax.set_xlabel("n (inputs of f: ℝⁿ → ℝ)")
@@ -167,7 +165,6 @@ def _plot(results: list[dict[str, object]], path) -> None:
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 if __name__ == "__main__":

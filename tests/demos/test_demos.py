@@ -1,6 +1,9 @@
 """Every demo's checked numbers, asserted against independent oracles (closed forms, numpy, finite differences)."""
 
 import math
+import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -277,3 +280,23 @@ def test_neuron_main_exits_nonzero_when_its_check_fails(tmp_path, monkeypatch, c
     monkeypatch.setattr(neuron, "closed_forms", wrong)
     assert neuron.main(["--out", str(tmp_path)]) == 1
     assert "FAIL seven partials" in capsys.readouterr().out
+
+
+# ---- pictures ----------------------------------------------------------------------------
+def test_pictures_leave_pyplot_and_the_backend_alone(tmp_path):
+    # run as notebooks, the demos must not switch the kernel's backend (they drew with pyplot + use("Agg"))
+    script = f"""
+import sys, matplotlib
+matplotlib.use("pdf")
+from demos import encoder, modes
+modes._plot(modes.sweep(max_n=4), {str(tmp_path / "modes.png")!r})
+encoder._heatmap([[0.1, 0.5, 0.9]] * 8, {str(tmp_path / "encoder.png")!r})
+print(matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["pdf", "False"]
+    for name, size in (("modes.png", (605, 440)), ("encoder.png", (418, 506))):
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24]) == size  # width, height: figsize × 110 dpi
