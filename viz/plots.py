@@ -75,11 +75,13 @@ def plot_decision_boundary(
     path: str | os.PathLike,
     resolution: int = 60,
     threshold: float = 0.0,
+    title: str | None = None,
 ) -> Path:
     """The regions a 2-D classifier assigns to each class, with the data on top; 600×500 px.
 
     One output: class = (score > ``threshold``); 0 suits margins (±1 labels) and logits (0/1
-    labels); pass 0.5 for a probability.  Several outputs: class = argmax.
+    labels); pass 0.5 for a probability.  Several outputs: class = argmax.  ``title`` replaces
+    the default title (which says the rule).
     """
     if len(X) != len(y) or not len(X):
         raise ValueError(f"X and y must be non-empty and the same length, got {len(X)} and {len(y)}")
@@ -104,18 +106,18 @@ def plot_decision_boundary(
         colours = dict(zip(classes, (BLUE, ORANGE))) if len(classes) <= 2 else None
         if colours is None:
             raise ValueError(f"a model with one output separates 2 classes, but y has {len(classes)}: {classes}")
-        title = f"decision boundary: score = {threshold:g}"
+        rule = f"decision boundary: score = {threshold:g}"
     else:
         k = len(grid[0][0])
         z = [[max(range(k), key=row.__getitem__) for row in line] for line in grid]
         cmap = ListedColormap(OKABE_ITO[: max(k, 2)])
         ax.contourf(gx, gy, z, levels=[c - 0.5 for c in range(k + 1)], cmap=cmap, alpha=0.35)
         colours = {c: OKABE_ITO[int(c) % len(OKABE_ITO)] for c in classes}
-        title = f"decision regions: argmax of {k} outputs"
+        rule = f"decision regions: argmax of {k} outputs"
     for c in classes:
         ax.scatter([a for a, t in zip(xs, y) if t == c], [b for b, t in zip(ys, y) if t == c], s=22,
                    color=colours[c], edgecolors="black", linewidths=0.6, label=f"y = {c:g}")
-    ax.set(xlabel="x₁", ylabel="x₂", title=title)
+    ax.set(xlabel="x₁", ylabel="x₂", title=title if title is not None else rule)
     ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     return _save(fig, path)

@@ -53,6 +53,18 @@ def test_plot_decision_boundary_binary_labels(tmp_path, labels):
     assert png_size(plot_decision_boundary(linear, X, y, tmp_path / "b.png", resolution=20)) == (600, 500)
 
 
+def test_plot_decision_boundary_title_replaces_the_rule(tmp_path):
+    from matplotlib import rc_context
+
+    X, y = [[0.0, 1.0], [1.0, 0.0]], [-1, 1]
+    with rc_context({"svg.fonttype": "none"}):  # text as <text>, not glyph paths
+        default = plot_decision_boundary(linear, X, y, tmp_path / "d.svg", resolution=5).read_text()
+        titled = plot_decision_boundary(linear, X, y, tmp_path / "t.svg", resolution=5, title="XOR: best line")
+        titled = titled.read_text()
+    assert "decision boundary: score = 0" in default and "XOR: best line" not in default
+    assert "XOR: best line" in titled and "decision boundary" not in titled
+
+
 def test_plot_decision_boundary_multiclass_argmax(tmp_path):
     X = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
     model = lambda p: [Value(-p[0] - p[1]), Value(p[0] - 0.5), Value(p[1] - 0.5)]
