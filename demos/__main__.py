@@ -25,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures (default: out/)")
     parser.add_argument("--only", nargs="+", choices=TOUR, metavar="DEMO", help=f"run only these: {', '.join(TOUR)}")
     args = parser.parse_args(argv)
+    _common.make_folder(parser, args.out)
     start = time.perf_counter()
     failed = []
     for name in args.only or TOUR:

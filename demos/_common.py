@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,8 +29,32 @@ def parse_args(
     if argv is None:
         argv = [] if in_notebook() else sys.argv[1:]
     args = parser.parse_args(list(argv))
-    args.out.mkdir(parents=True, exist_ok=True)
+    make_folder(parser, args.out)
     return args
+
+
+def make_folder(parser: argparse.ArgumentParser, path: Path) -> None:
+    """Create ``--out`` (and its parents); if that is impossible, a one-line error and exit code 2, as argparse does."""
+    if path.exists() and not path.is_dir():
+        parser.exit(2, f"{parser.prog}: error: --out {path}: this is a file, not a folder; pick another\n")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        parser.exit(2, f"{parser.prog}: error: --out {path}: cannot create this folder ({reason}); pick another\n")
+    if not os.access(path, os.W_OK | os.X_OK):
+        parser.exit(2, f"{parser.prog}: error: --out {path}: this folder is not writable; pick another\n")
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number ≥ 1 (``--steps 0`` is an error message, not a traceback)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not ≥ 1")
+    return value
 
 
 def output(args: argparse.Namespace, filename: str) -> Path:

@@ -16,7 +16,7 @@
 # %%
 """Forward vs reverse mode (seed 002): the gradient of f: ℝⁿ → ℝ costs n forward passes or one backward.
 
-Prints node visits and time for n = 1 … 256, checks both modes agree with each other and with the
+Prints node visits and time for n = 1, 2, 4, … 256 (or --max-n), checks both modes agree with each other and with the
 closed form, and plots time against n.
 """
 
@@ -106,10 +106,19 @@ def _timed(mode, repeats: int = 3) -> tuple[list[float], float]:
     return result, min(times)
 
 
+def sizes(max_n: int) -> list[int]:
+    """n = 1, 2, 4, … below ``max_n``, then ``max_n`` itself (which need not be a power of 2)."""
+    if max_n < 1:
+        raise ValueError(f"max_n must be ≥ 1 (f: ℝⁿ → ℝ needs an input), got {max_n}")
+    ns = [1]
+    while ns[-1] * 2 < max_n:
+        ns.append(ns[-1] * 2)
+    return ns if ns[-1] == max_n else [*ns, max_n]
+
+
 def sweep(max_n: int = 256) -> list[dict[str, object]]:
-    """The checked numbers: ``compare(n)`` for n = 1, 2, 4, … up to ``max_n``."""
-    sizes = [2**k for k in range(int(math.log2(max_n)) + 1)]
-    return [compare(n) for n in sizes]
+    """The checked numbers: ``compare(n)`` for each n of ``sizes(max_n)``."""
+    return [compare(n) for n in sizes(max_n)]
 
 
 # %% [markdown]
@@ -121,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print visits and times for both modes, check agreement, plot time against n."""
 
     def extra(parser):
-        parser.add_argument("--max-n", type=int, default=256, help="largest n, a power of 2 (default 256)")
+        parser.add_argument("--max-n", type=_common.positive_int, default=256,
+                            help="largest n: the sweep runs n = 1, 2, 4, … and then this n (default 256)")
 
     args = _common.parse_args(__doc__, "modes", argv, extra)
     print("demos.modes: seed 002, forward-mode vs reverse-mode autodiff for f(x) = Σᵢ tanh(xᵢ xᵢ₊₁), f: ℝⁿ → ℝ")

@@ -140,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Compare the gradients, train a few steps, check both to 1e-12."""
 
     def extra(parser):
-        parser.add_argument("--steps", type=int, default=5, help="training steps (default 5)")
+        parser.add_argument("--steps", type=_common.positive_int, default=5, help="training steps (default 5)")
 
     args = _common.parse_args(__doc__, "numpy_net", argv, extra)
     print(f"demos.numpy_net: seed 001, 'Use Numpy to Implement A Neural Network' at N={N}, D_in={D_IN}, H={H}, "

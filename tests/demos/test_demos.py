@@ -300,3 +300,47 @@ print(matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         assert struct.unpack(">II", data[16:24]) == size  # width, height: figsize × 110 dpi
+
+
+# ---- command lines -----------------------------------------------------------------------
+def test_modes_sizes_double_then_end_at_any_max_n():
+    assert modes.sizes(1) == [1]
+    assert modes.sizes(3) == [1, 2, 3]  # --max-n 3 stopped at 2
+    assert modes.sizes(32) == [1, 2, 4, 8, 16, 32]
+    assert modes.sizes(100) == [1, 2, 4, 8, 16, 32, 64, 100]
+    with pytest.raises(ValueError, match="max_n must be ≥ 1"):
+        modes.sizes(0)
+    results = modes.sweep(max_n=3)
+    assert [r["nodes"] for r in results] == [3, 7, 11]
+    np.testing.assert_allclose(results[-1]["reverse"], modes.closed_form(results[-1]["primals"]), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("main", "argv", "message"),
+    [
+        (modes.main, ["--max-n", "0"], "argument --max-n: 0 is not ≥ 1"),
+        (modes.main, ["--max-n", "-4"], "argument --max-n: -4 is not ≥ 1"),
+        (numpy_net.main, ["--steps", "0"], "argument --steps: 0 is not ≥ 1"),
+        (numpy_net.main, ["--steps", "two"], "argument --steps: 'two' is not a whole number"),
+    ],
+)
+def test_bad_counts_are_usage_errors_not_tracebacks(main, argv, message, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--out", str(tmp_path)])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("demo", ["numpy_net", "tour"])
+def test_out_that_cannot_be_a_folder_is_a_one_line_error(demo, tmp_path, capsys):
+    from demos.__main__ import main as tour
+
+    main = tour if demo == "tour" else numpy_net.main
+    (tmp_path / "file").write_text("not a folder")
+    cases = ((tmp_path / "file" / "x", "cannot create this folder"), (tmp_path / "file", "a file, not a folder"))
+    for out, reason in cases:
+        with pytest.raises(SystemExit) as exit_:
+            main(["--out", str(out)])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"error: --out {out}: " in err and reason in err, err
