@@ -30,8 +30,19 @@ def load_model_output(path: str, inputs: list[float], output: int) -> Value:
     out = model(inputs)
     outs = out if isinstance(out, list) else [out]
     if not 1 <= output <= len(outs):
-        raise ValueError(f"--output must be between 1 and {len(outs)} (the model's outputs), got {output}")
+        raise ValueError(f"--output-index must be between 1 and {len(outs)} (the model's outputs), got {output}")
     return outs[output - 1]
+
+
+def node_count(text: str) -> int:
+    """--max-nodes: a whole number ≥ 0 (0: no limit)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0 (0 draws any size), got {text!r}")
+    return n
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument("--html", help="also write the step-by-step BACKWARD page to this .html file")
         q.add_argument("--no-backward", action="store_true", help="draw the forward values only")
         q.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="layout direction")
-        q.add_argument("--max-nodes", type=int, default=MAX_NODES, help=f"refuse bigger graphs (default "
+        q.add_argument("--max-nodes", type=node_count, default=MAX_NODES, help=f"refuse bigger graphs (default "
                        f"{MAX_NODES}; 0 draws any size)")
 
     names = ", ".join(f"{n} ({f.__doc__.split(':')[0]})" for n, f in EXPRESSIONS.items())
@@ -56,7 +67,8 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("model", help="a saved nn model (JSON from model.save) on one input")
     m.add_argument("path", help="the model's JSON file")
     m.add_argument("--input", type=float, nargs="+", required=True, metavar="X", help="the input numbers")
-    m.add_argument("--output", type=int, default=1, help="which output to draw, from 1 (default 1)")
+    m.add_argument("--output-index", type=int, default=1, metavar="K",
+                   help="which of the model's outputs to draw, from 1 (default 1)")
     graph_options(m)
     a = sub.add_parser("activations", help="plot each activation of the op table and its derivative")
     a.add_argument("-o", "--output-file", default="activations.png", help="a .png or .svg (default activations.png)")
@@ -73,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "expr":
             root = EXPRESSIONS[args.name]()
         else:
-            root = load_model_output(args.path, args.input, args.output)
+            root = load_model_output(args.path, args.input, args.output_index)
         limit = args.max_nodes or None
         if not args.no_backward:
             root.backward()

@@ -64,3 +64,19 @@ def test_main_renderer_failure_is_one_clear_line(tmp_path, monkeypatch, capsys):
     assert main(["expr", "square", "-o", str(tmp_path / "g.svg")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("python -m viz: error: every dot renderer failed") and "syntax error in line 1" in err
+
+
+def test_main_rejects_negative_max_nodes_and_names_the_output_index(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["expr", "square", "--max-nodes", "-5"])
+    assert info.value.code == 2 and "--max-nodes: must be a whole number ≥ 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["model", "m.json", "--input", "1", "--output", "2"])  # the old, ambiguous name is gone
+    assert "ambiguous option: --output could match" in capsys.readouterr().err
+
+
+def test_main_output_index_picks_an_output(tmp_path, capsys):
+    nn = pytest.importorskip("nn")
+    nn.MLP(2, [3, 2], seed=2).save(tmp_path / "m.json")
+    assert main(["model", str(tmp_path / "m.json"), "--input", "1", "2", "--output-index", "3"]) == 1
+    assert "--output-index must be between 1 and 2" in capsys.readouterr().err
