@@ -55,6 +55,7 @@ NUMPY_FORWARD: dict[str, Callable[..., np.ndarray]] = {
     "abs": np.abs,
     "exp": np.exp,
     "log": np.log,
+    "log1p": np.log1p,
     "sqrt": np.sqrt,
     "tanh": np.tanh,
     "sigmoid": _sigmoid,

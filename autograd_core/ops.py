@@ -147,6 +147,12 @@ def _log_forward(x: float) -> float:
     return math.log(x)
 
 
+def _log1p(x: float) -> float:
+    if not x > -1.0:
+        raise ValueError(f"log1p: input {x!r} is outside the domain x > −1")
+    return math.log1p(x)
+
+
 def _sqrt(x: float) -> float:
     if not x > 0.0:
         raise ValueError(
@@ -211,6 +217,9 @@ ABS = Op(
 )
 EXP = Op("exp", "exp", 1, _exp, lambda x, v: (v,), "∂v/∂x = v", domain="x ≤ 709.78 (no overflow)")
 LOG = Op("log", "log", 1, _log_forward, lambda x, v: (1.0 / x,), "∂v/∂x = 1/x", domain="x > 0")
+LOG1P = Op(
+    "log1p", "log1p", 1, _log1p, lambda x, v: (1.0 / (1.0 + x),), "∂v/∂x = 1/(1 + x)", domain="x > −1"
+)
 SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, v: (0.5 / v,), "∂v/∂x = 1/(2v)", domain="x > 0")
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, v: (1.0 - v * v,), "∂v/∂x = 1 − v²")
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, v: (v * (1.0 - v),), "∂v/∂x = v(1 − v)")
@@ -257,6 +266,8 @@ SIGN = Op(
 
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POWV, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, STEP, SIGN)
-}
+    for op in (
+        ADD, SUB, MUL, DIV, NEG, POW, POWV, ABS, EXP, LOG, LOG1P, SQRT, TANH, SIGMOID, RELU, SIN, COS, STEP, SIGN
+    )
+}  # fmt: skip
 """Every op by name: the table that everything else enumerates."""

@@ -99,6 +99,7 @@ class Value:
     __abs__ = _unary_method(ops.ABS, "v = |x|; abs′(0) = 0.")
     exp = _unary_method(ops.EXP, "v = eˣ.")
     log = _unary_method(ops.LOG, "v = ln x, for x > 0.")
+    log1p = _unary_method(ops.LOG1P, "v = ln(1 + x), for x > −1; accurate for small x.")
     sqrt = _unary_method(ops.SQRT, "v = √x, for x > 0.")
     tanh = _unary_method(ops.TANH, "v = tanh x.")
     sigmoid = _unary_method(ops.SIGMOID, "v = σ(x) = 1/(1 + e⁻ˣ).")

@@ -29,6 +29,7 @@ MATH = {
     "abs": math.fabs,
     "exp": math.exp,
     "log": math.log,
+    "log1p": math.log1p,
     "sqrt": math.sqrt,
     "tanh": math.tanh,
     "sigmoid": lambda x: 0.5 * (1.0 + math.tanh(x / 2.0)),

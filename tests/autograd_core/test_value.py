@@ -107,7 +107,8 @@ def test_value_operator_rejects_unsupported_operand(op, other):
 
 @pytest.mark.parametrize(
     ("method", "x", "value", "derivative"),
-    [("exp", 1.0, math.e, math.e), ("log", math.e, 1.0, 1 / math.e), ("sqrt", 4.0, 2.0, 0.25),
+    [("exp", 1.0, math.e, math.e), ("log", math.e, 1.0, 1 / math.e),
+     ("log1p", math.e - 1.0, 1.0, 1 / math.e), ("sqrt", 4.0, 2.0, 0.25),
      ("tanh", 0.5, math.tanh(0.5), 1 - math.tanh(0.5) ** 2), ("sigmoid", 0.0, 0.5, 0.25), ("relu", -1.0, 0.0, 0.0),
      ("relu", 2.0, 2.0, 1.0), ("sin", 1.0, math.sin(1.0), math.cos(1.0)), ("cos", 1.0, math.cos(1.0), -math.sin(1.0)),
      ("step", 0.3, 1.0, 0.0), ("sign", -0.3, -1.0, 0.0)],
@@ -187,6 +188,7 @@ def test_value_backward_sum_of_a_million_terms():
         (lambda: Value(0.0).log(), ValueError, ["log", "0.0"]),
         (lambda: Value(-1.0).log(), ValueError, ["log", "-1.0"]),
         (lambda: Value(-0.0).log(), ValueError, ["log", "-0.0"]),
+        (lambda: Value(-1.0).log1p(), ValueError, ["log1p", "-1.0", "x > −1"]),
         (lambda: Value(-4.0).sqrt(), ValueError, ["sqrt", "-4.0"]),
         (lambda: Value(0.0).sqrt(), ValueError, ["sqrt", "0.0"]),
         (lambda: Value(1.0) / 0.0, ZeroDivisionError, ["div", "1.0", "0.0"]),
@@ -224,6 +226,14 @@ def test_value_pow_edge_cases(x, n, value, derivative):
     y = xv**n
     y.backward()
     assert (y.data, xv.grad) == (value, derivative)
+
+
+def test_value_log1p_is_accurate_where_log_of_one_plus_x_is_not():
+    # ln(1 + 1e-17) = 1e-17 − 5e-35…: 1 + 1e-17 rounds to 1, so log(1 + x) gives 0 and its rule 1.
+    x = Value(1e-17)
+    v = x.log1p()
+    v.backward()
+    assert v.data == 1e-17 and x.grad == 1.0 and (1.0 + x).log().data == 0.0
 
 
 def test_value_nan_propagates_like_pytorch():
