@@ -95,7 +95,7 @@ def softmax(logits: Sequence[Scalar]) -> list[Value]:
 
 
 def cross_entropy(batch_logits: Sequence[Sequence[Scalar]], targets: Sequence[int]) -> Value:
-    """L = (1/N) Σ_i [log Σ_k e^{s_ik} − s_i,y_i], the mean of −log softmax(s_i)[y_i] (log-sum-exp, stable)."""
+    """L = (1/N) Σ_i [log Σ_k e^{s_ik − m_i} − (s_iy − m_i)], m_i = max_k s_ik: the mean of −log softmax(s_i)_{y_i}."""
     _check_batch(batch_logits, targets, "cross_entropy")
     terms = []
     for i, (s, y) in enumerate(zip(batch_logits, targets)):
@@ -104,8 +104,10 @@ def cross_entropy(batch_logits: Sequence[Sequence[Scalar]], targets: Sequence[in
         if isinstance(y, bool) or not isinstance(y, numbers.Integral) or not 0 <= y < len(s):
             raise ValueError(f"cross_entropy: target {y!r} at index {i} is not a class index in 0…{len(s) - 1}")
         s = [_value(sk) for sk in s]
-        m = max(sk.data for sk in s)  # log Σ e^{s_k} = m + log Σ e^{s_k − m}; m is a constant
-        terms.append((_sum([(sk - m).exp() for sk in s]).log() + m) - s[y])
+        # −log softmax(s)_y = log Σ_k e^{s_k − m} − (s_y − m), m = max s a constant.  Adding m
+        # back before subtracting s_y would cancel: at s = (1e16, 1e16) it gave 0, not log 2.
+        m = max(sk.data for sk in s)
+        terms.append(_sum([(sk - m).exp() for sk in s]).log() - (s[y] - m))
     return _mean(terms)
 
 

@@ -135,6 +135,13 @@ def test_cross_entropy_is_stable_for_huge_logits():
     assert L.data == pytest.approx(1.0 + math.log1p(math.exp(-1.0)), rel=1e-12)
 
 
+@pytest.mark.parametrize("s", [1e16, 1e6])
+def test_cross_entropy_of_equal_huge_logits_is_log_2(s):
+    # log Σ e^{s_k − m} − (s_y − m): adding m back and subtracting s_y lost log 2 to cancellation.
+    L = losses.cross_entropy([[Value(s), Value(s)]], [0])
+    assert L.data == pytest.approx(math.log(2), rel=1e-14)
+
+
 def test_cross_entropy_matches_the_slide_example():
     # seed 001: scores cat 3.2, car 5.1, frog −1.7 give p_cat = 0.13; the slide's L_i = 0.89 is
     # −log₁₀ 0.13, the natural log (used here and by PyTorch) gives 2.04.
