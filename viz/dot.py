@@ -32,6 +32,8 @@ MAX_NODES = 250
 NEGATIVE = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
 POSITIVE = ("#fee0b6", "#fdb863", "#e08214", "#b35806")
 ZERO = "#ffffff"
+NOT_FINITE = "#d9d9d9"  # grey fill with a red border: a data or grad of inf or nan (no place on the scale)
+NOT_FINITE_BORDER = "#d62728"
 
 NEURON_OUTPUT = re.compile(r"L(\d+)\.N(\d+)")
 NEURON_PARAMETER = re.compile(r"L(\d+)\.N(\d+)\.(?:w\d+|b)")
@@ -63,11 +65,12 @@ def dot_text(text: str) -> str:
 
 
 def fill(grad: float, scale: float) -> str:
-    """The diverging palette's colour for ``grad`` when the largest |grad| is ``scale``."""
-    if grad == 0 or scale == 0 or math.isnan(grad):
+    """The diverging palette's colour for ``grad`` when the largest finite |grad| is ``scale``; grey if not finite."""
+    if not math.isfinite(grad):
+        return NOT_FINITE
+    if grad == 0 or scale == 0:
         return ZERO
-    share = 1.0 if math.isinf(grad) else abs(grad) / scale  # an infinite grad is the darkest
-    level = min(3, int(4 * share**0.5 - 1e-9))
+    level = min(3, int(4 * (abs(grad) / scale) ** 0.5 - 1e-9))
     return (POSITIVE if grad > 0 else NEGATIVE)[max(level, 0)]
 
 
@@ -154,7 +157,10 @@ def draw_graph(
     else:
         grad_of = {v: v.grad for v in order}
         show_grads = bool(grads) and any(g != 0 for g in grad_of.values())
-    scale = max((abs(grad_of.get(v, 0.0)) for v in order), default=0.0) if show_grads else 0.0
+    finite = [abs(g) for g in (grad_of.get(v, 0.0) for v in order) if math.isfinite(g)]
+    scale = max(finite, default=0.0) if show_grads else 0.0
+    not_finite = {v for v in order
+                  if not math.isfinite(v.data) or (show_grads and not math.isfinite(grad_of.get(v, 0.0)))}
 
     name = dot_text(root.label or "L")
     g = Digraph(name="computation graph")
@@ -163,7 +169,9 @@ def draw_graph(
         legend[0] += f", grad = ∂{name}/∂v (fill: blue < 0 < orange)"
     if edge_values:
         legend.append("edge: local = ∂child/∂parent" + (f", msg = ∂{name}/∂child × local" if show_grads else ""))
-    legend.append("double border: named leaf (parameter, input); dashed: constant")
+    legend.append("double border: named leaf (parameter, input); dashed, white: constant")
+    if not_finite:
+        legend.append("grey, red border: data or grad is inf or nan")
     g.attr(rankdir=rankdir, fontname=FONT, fontsize="10", label="\\l".join(legend) + "\\l", labelloc="b", labeljust="l",
            nodesep="0.2", ranksep="0.3", bgcolor="white")
     g.attr("node", fontname=FONT, fontsize="11", margin="0.08,0.03", height="0.3")
@@ -182,7 +190,9 @@ def draw_graph(
         for v in nodes:
             k = index[v]
             grad = grad_of.get(v, 0.0)
-            colour = fill(grad, scale) if show_grads else ZERO
+            colour = fill(grad, scale) if show_grads and (v.parents or v.label) else ZERO
+            if v in not_finite:
+                colour = NOT_FINITE
             lines = [dot_text(v.label)] if v.label else []
             if v.parents or v.label:
                 lines.append(f"data {fmt(v.data)}")
@@ -195,6 +205,8 @@ def draw_graph(
                 style.update(style="filled", peripheries="2")
             elif not v.parents:
                 style.update(style="filled,dashed", color="#808080", fontsize="10")
+            if v in not_finite:
+                style.update(color=NOT_FINITE_BORDER, penwidth="2")
             kind = "interior" if v.parents else ("parameter" if v.label else "constant")
             graph.node(f"v{k}", "\n".join(lines), id=f"v{k}", **{"class": f"value {kind}"},
                        tooltip=f"{dot_text(v.label or 'v')}: data={v.data!r} grad={grad!r}", **style)

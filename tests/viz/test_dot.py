@@ -8,7 +8,7 @@ from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
 
 from autograd_core import OPS, Value, topological_order
 from viz import GraphTooLarge, draw_graph, render
-from viz.dot import NEGATIVE, POSITIVE, fill, fmt, neuron_clusters
+from viz.dot import NEGATIVE, NOT_FINITE, POSITIVE, fill, fmt, neuron_clusters
 from viz.expressions import square
 from viz.renderer import render_source
 
@@ -197,7 +197,41 @@ def test_draw_graph_html_entities_in_labels_stay_literal():
     assert svg_groups(svg_of(y))[f"v{ids(y)[x]}"][0] == "a&amp;b &lt;"
 
 
-def test_fill_scale_is_diverging_and_survives_inf_and_nan():
+def test_fill_scale_is_diverging_and_greys_inf_and_nan():
     assert fill(-1.0, 1.0) == NEGATIVE[-1] and fill(1.0, 1.0) == POSITIVE[-1]
-    assert fill(0.01, 1.0) == POSITIVE[0] and fill(0.0, 1.0) == fill(math.nan, 1.0) == "#ffffff"
-    assert fill(math.inf, math.inf) == POSITIVE[-1] and fill(-2.0, math.inf) == NEGATIVE[0]
+    assert fill(0.01, 1.0) == POSITIVE[0] and fill(0.0, 1.0) == "#ffffff"
+    assert fill(math.inf, 1.0) == fill(-math.inf, 1.0) == fill(math.nan, 1.0) == NOT_FINITE
+
+
+def node_attrs(source, node_id):
+    return re.search(rf"\b{node_id} \[([^]]*)\]", source)[1]
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
+def test_draw_graph_survives_non_finite_grads_and_data(bad):
+    a, b = Value(3.0, "a"), Value(2.0, "b")
+    h = a * bad  # data ±inf/nan; a's grad is bad, b's stays finite
+    h.label = "h"
+    L = h + b * 0.25
+    L.label = "L"
+    L.backward()
+    k = ids(L)
+    source = draw_graph(L).source
+    for v in (a, h, L):
+        assert 'fillcolor="#d9d9d9"' in node_attrs(source, f"v{k[v]}") and "#d62728" in node_attrs(source, f"v{k[v]}")
+    # the scale is the largest finite |grad| (1, of L and h·1): 0.25 sits a quarter up it
+    assert f'fillcolor="{fill(0.25, 1.0)}"' in node_attrs(source, f"v{k[b]}") and fill(0.25, 1.0) == POSITIVE[1]
+    assert "grey, red border: data or grad is inf or nan" in source
+    groups = svg_groups(svg_of(L))
+    assert groups[f"v{k[a]}"][1:] == ["data 3", f"grad {fmt(bad)}"] and groups[f"v{k[b]}"][2] == "grad 0.25"
+
+
+def test_draw_graph_constants_are_white_whatever_their_grad():
+    x = Value(2.0, "x")
+    L = x * 3.0
+    L.backward()
+    three = L.parents[1]
+    assert three.grad == 2.0  # a constant has a grad, but its box does not show it
+    source = draw_graph(L).source
+    assert 'fillcolor="#ffffff"' in node_attrs(source, f"v{ids(L)[three]}")
+    assert f'fillcolor="{POSITIVE[-1]}"' in node_attrs(source, f"v{ids(L)[x]}")
