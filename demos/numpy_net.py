@@ -55,21 +55,33 @@ def initialize(seed: int = 0) -> tuple[np.ndarray, ...]:
 
 # %% [markdown]
 # ## The slide's step, verbatim (the oracle)
+# Forward pass, loss, hand-written backward and update, line for line as on the slide; only the
+# update writes new arrays (``w1 - learning_rate * grad_w1``) where the slide updates in place
+# (``w1 -= …``), so a caller's w1 and w2 stay as they were.
 
 # %%
-def numpy_step(x: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """The slide's forward pass, loss and hand-written backward: (loss, grad_w1, grad_w2)."""
+def numpy_step(
+    x: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray, learning_rate: float
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One step of seed 001's numpy network: (loss, grad_w1, grad_w2, new w1, new w2), w1, w2 untouched."""
+    # Forward pass
     h = x.dot(w1)  # N * H
     h_relu = np.maximum(h, 0)  # N * H
     y_pred = h_relu.dot(w2)  # N * D_out
+    # compute Loss
     loss = np.square(y_pred - y).sum()
+    # Backward pass
+    # compute the gradient
     grad_y_pred = 2.0 * (y_pred - y)
     grad_w2 = h_relu.T.dot(grad_y_pred)
     grad_h_relu = grad_y_pred.dot(w2.T)
     grad_h = grad_h_relu.copy()
     grad_h[h < 0] = 0
     grad_w1 = x.T.dot(grad_h)
-    return float(loss), grad_w1, grad_w2
+    # update weights of w1 and w2 (the slide: w1 -= learning_rate * grad_w1)
+    new_w1 = w1 - learning_rate * grad_w1
+    new_w2 = w2 - learning_rate * grad_w2
+    return float(loss), grad_w1, grad_w2, new_w1, new_w2
 
 
 # %% [markdown]
@@ -112,7 +124,7 @@ def gradients(seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     x, y, w1, w2 = initialize(seed)
     v1, v2 = parameters(w1, "w1"), parameters(w2, "w2")
     engine_loss(x, y, v1, v2).backward()
-    _, grad_w1, grad_w2 = numpy_step(x, y, w1, w2)
+    _, grad_w1, grad_w2, _, _ = numpy_step(x, y, w1, w2, LEARNING_RATE)
     as_array = lambda vs: np.array([[v.grad for v in row] for row in vs])
     return {"grad_w1": (as_array(v1), grad_w1), "grad_w2": (as_array(v2), grad_w2)}
 
@@ -131,13 +143,11 @@ def train(steps: int = 5, seed: int = 0) -> list[tuple[float, float]]:
     for _ in range(steps):
         loss = engine_loss(x, y, v1, v2)
         loss.backward()
-        numpy_loss, grad_w1, grad_w2 = numpy_step(x, y, w1, w2)
+        numpy_loss, _, _, w1, w2 = numpy_step(x, y, w1, w2, LEARNING_RATE)
         losses.append((loss.data, numpy_loss))
         for v in (v for matrix in (v1, v2) for row in matrix for v in row):
             v.data -= LEARNING_RATE * v.grad
             v.grad = 0.0
-        w1 -= LEARNING_RATE * grad_w1
-        w2 -= LEARNING_RATE * grad_w2
     return losses
 
 

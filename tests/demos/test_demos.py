@@ -157,6 +157,25 @@ def test_numpy_net_training_follows_numpy_and_lowers_the_loss():
     assert history[-1][0] < history[0][0] / 2
 
 
+@pytest.mark.parametrize("shape", [(5, 4, 3, 2), (8, 20, 10, 3)])
+def test_numpy_step_equals_torch_autograd_and_leaves_its_inputs_alone(shape):
+    torch = pytest.importorskip("torch")
+    n, d_in, h, d_out = shape
+    rng = np.random.RandomState(3)
+    x, y, w1, w2 = rng.randn(n, d_in), rng.randn(n, d_out), rng.randn(d_in, h), rng.randn(h, d_out)
+    before = [w1.copy(), w2.copy()]
+    loss, grad_w1, grad_w2, new_w1, new_w2 = numpy_net.numpy_step(x, y, w1, w2, 1e-3)
+    t1, t2 = (torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in (w1, w2))
+    t_loss = ((torch.tensor(x).mm(t1).clamp(min=0).mm(t2) - torch.tensor(y)) ** 2).sum()
+    t_loss.backward()
+    assert loss == pytest.approx(t_loss.item(), rel=1e-12)
+    np.testing.assert_allclose(grad_w1, t1.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(grad_w2, t2.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(new_w1, w1 - 1e-3 * t1.grad.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(new_w2, w2 - 1e-3 * t2.grad.numpy(), rtol=1e-12, atol=1e-15)
+    assert np.array_equal(w1, before[0]) and np.array_equal(w2, before[1])
+
+
 # ---- modes (seed 002) --------------------------------------------------------------------
 def test_modes_forward_and_reverse_agree_with_closed_form():
     results = modes.sweep(max_n=32)
