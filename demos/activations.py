@@ -1,17 +1,23 @@
 # %% [markdown]
 # # Activation functions and their derivatives, from the op table
 #
-# Seed 000 (Lecture 2), **"Neural network architectures"**, lists the typical activations: the
-# sigmoid, the hyperbolic tangent, the ReLU, the hard threshold step(z) and sign(z); seed 001
-# ("Activation Functions") notes that ReLU's gradient is undefined at 0, and seed 002 that the
-# sign function "is not useful in practice (its gradient is always zero)".
+# Seed 000 (Lecture 2: Neural Nets), **"Neural network architectures"**, lists the typical
+# activations: "the sigmoid", "the hyperbolic tan", "the ReLU (rectified linear unit)",
+# "the hard threshold σ(z) = step(z)" and "the sign function σ(z) = sign(z)". What their
+# derivatives do is said elsewhere:
+#
+# * seed 001 (CS182 slides, **"Activation Functions"**): "ReLU's gradient is undefined at x = 0";
+# * seed 003 (MIT 6.390 lecture 6) picks a value there, ∂ReLU(z)/∂z := 0 if z < 0, 1 otherwise,
+#   so 1 at z = 0; the engine follows PyTorch instead, relu′(0) = 0;
+# * seed 002 (**1.1.2 "Activation functions"**): "The sign function is not useful in practice
+#   (it's gradient is always zero)", and step's is zero too.
 #
 # Every one of them is a row of the engine's op table, with its forward function and its local
 # derivative rule ∂v/∂x = local(x, v). This demo reads those rows, prints values and derivatives
 # at a few points, checks each derivative against a central difference away from the kinks, and
 # plots them all.
 # %%
-"""Activations (seeds 000-002): σ, tanh, ReLU, step and sign with their derivatives, read from the op table.
+"""Activations (seed 000's list; seeds 001-003 on their derivatives): σ, tanh, ReLU, step, sign from the op table.
 
 Prints v and ∂v/∂x at a few points, checks them against central differences away from kinks
 (and step′ = sign′ = 0, relu′(0) = 0), and plots them.
@@ -57,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import viz
 
     args = _common.parse_args(__doc__, "activations", argv)
-    print("demos.activations: seed 000's activations, with derivatives from the op table")
+    print("demos.activations: seed 000's activations (σ, tanh, ReLU, step, sign), derivatives from the op table")
     table = derivatives()
     rows = []
     for name, points in table.items():
@@ -68,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in NAMES:
         op = OPS[name]
         print(f"  {op.symbol:>7}: {op.formula}" + (f"; at the kink: {op.kink_note}" if op.kink_note else ""))
-    viz.plot_activations(_common.output(args, "activations.png"))
+    viz.plot_activations(_common.output(args, "activations.png"), names=NAMES)
 
     checks = _common.Checks("activations")
     smooth = [(local, numeric) for points in table.values() for _, _, local, numeric in points if numeric is not None]
@@ -77,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks.that("step′ = sign′ = 0 everywhere (no gradient flows: they cannot be trained by backprop)",
                 all(local == 0.0 for name in ("step", "sign") for _, _, local, _ in table[name]))
     relu_at_0 = next(local for x, _, local, _ in table["relu"] if x == 0.0)
-    checks.that("relu′(0) = 0, PyTorch's convention", relu_at_0 == 0.0)
+    checks.that("relu′(0) = 0, PyTorch's convention (seed 003 takes 1)", relu_at_0 == 0.0)
     return checks.exit_code()
 
 
