@@ -33,8 +33,9 @@ from demos import _common
 
 # %% [markdown]
 # ## The function
-# f(x) = Σᵢ tanh(xᵢ · xᵢ₊₁) with indices mod n: a chain of neighbours, so every output depends on
-# every input and the graph has about 3n nodes. Its gradient in closed form:
+# f(x) = Σᵢ tanh(xᵢ · xᵢ₊₁) with indices mod n: a ring of neighbours, so f depends on
+# every input, and the graph has 4n − 1 nodes (n inputs, n products, n tanh, n − 1 sums). Its
+# gradient in closed form:
 #
 #     ∂f/∂x_k = (1 − tanh²(x_k x_{k+1})) x_{k+1} + (1 − tanh²(x_{k−1} x_k)) x_{k−1}
 
