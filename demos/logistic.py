@@ -66,15 +66,14 @@ def by_engine(w: float, b: float, x: float, t: float) -> dict[str, float]:
 
 # %% [markdown]
 # ## A few points
-# Drawn from a seeded generator: weights and inputs in [−2, 2], targets t ∈ {0, 1}.
+# Drawn from a seeded generator: weights and inputs in [−2, 2]; the targets take turns,
+# t = 0, 1, 0, …, so both classes appear (δ_y = y − t changes sign with t).
 
 # %%
 def samples(count: int = 3, seed: int = 1) -> list[tuple[float, float, float, float]]:
-    """``count`` points (w, b, x, t), reproducible."""
+    """``count`` points (w, b, x, t), reproducible, with t = 0, 1, 0, … in turn."""
     rng = random.Random(seed)
-    return [
-        (rng.uniform(-2, 2), rng.uniform(-2, 2), rng.uniform(-2, 2), float(rng.randint(0, 1))) for _ in range(count)
-    ]
+    return [(rng.uniform(-2, 2), rng.uniform(-2, 2), rng.uniform(-2, 2), float(i % 2)) for i in range(count)]
 
 
 def error_signals(count: int = 3) -> list[dict[str, tuple[float, float]]]:

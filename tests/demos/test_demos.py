@@ -131,6 +131,12 @@ def test_logistic_error_signals_by_hand_equal_engine():
         for hand, engine in signals.values():
             assert engine == pytest.approx(hand, rel=1e-12, abs=1e-12)
         assert signals["b"][1] == signals["s"][1]  # δ_b = δ_s
+    points = logistic.samples()
+    assert [t for *_, t in points] == [0.0, 1.0, 0.0]  # both classes (all three had t = 1)
+    for (w, b, x, t), signals in zip(points, rows):
+        y = 1 / (1 + math.exp(-(w * x + b)))
+        assert signals["y"][1] == pytest.approx(y - t, rel=1e-12)  # δ_y = y − t: negative for t = 1
+        assert (signals["y"][1] < 0) == (t == 1.0)
 
 
 @given(reals, reals, reals, st.sampled_from([0.0, 1.0]))
