@@ -54,7 +54,9 @@ class Digraph(graphviz.Digraph):
 
 
 def fmt(x: float) -> str:
-    """x to 4 significant digits (``0`` for ±0)."""
+    """x to 4 significant digits (``0`` for ±0, ``∞``, ``-∞``, ``nan``)."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
     return "0" if x == 0 else f"{x:.4g}"
 
 

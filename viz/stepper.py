@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 from pathlib import Path
 
@@ -24,6 +25,12 @@ def factor(x: float) -> str:
     """x to 4 significant digits with a true minus sign, in parentheses when negative."""
     text = fmt(x).replace("-", "−")
     return f"({text})" if x < 0 else text
+
+
+def number(x: float) -> float | str:
+    """x for JSON: finite numbers as they are, inf/−inf/nan as the strings "inf", "-inf", "nan" (JSON has no
+    Infinity or NaN, and JSON.parse rejects the page otherwise)."""
+    return x if math.isfinite(x) else str(x)
 
 
 def in_fraction(name: str) -> str:
@@ -47,9 +54,9 @@ def steps_data(root: Value) -> dict:
                 "text": f"from {labels[m.child]} ({OPS[m.child.op].symbol}: {OPS[m.child.op].formula}): "
                 f"∂{top}/∂{names[m.child]} · ∂{names[m.child]}/∂{name} = "
                 f"{factor(m.upstream)} · {factor(m.local)} = {fmt(m.product).replace('-', '−')}",
-                "upstream": m.upstream,
-                "local": m.local,
-                "product": m.product,
+                "upstream": number(m.upstream),
+                "local": number(m.local),
+                "product": number(m.product),
             }
             for m in s.messages
         ]
@@ -60,14 +67,15 @@ def steps_data(root: Value) -> dict:
             terms = " + ".join(f"{factor(m.upstream)}·{factor(m.local)}" for m in s.messages)
             equation = f"∂{top}/∂{name} = {terms} = {total}"
         kind = "interior node" if s.node.parents else ("named leaf" if s.node.label else "constant")
-        steps.append({"node": f"v{index[s.node]}", "name": labels[s.node], "kind": kind, "grad": s.grad,
+        steps.append({"node": f"v{index[s.node]}", "name": labels[s.node], "kind": kind, "grad": number(s.grad),
                       "gradText": fmt(s.grad), "equation": equation, "messages": messages})
     return {"root": top, "steps": steps}
 
 
 def script_json(data: dict) -> str:
     """JSON safe inside <script>: no ``</script>``, ``<!--`` or ``&`` can end or change the block."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # numbers go through number() first
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def backward_html(root: Value, path: str | os.PathLike, title: str | None = None,

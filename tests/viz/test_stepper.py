@@ -2,6 +2,7 @@
 
 import fcntl
 import json
+import math
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from autograd_core import Value, gradients, reverse_topological_order, topologic
 from viz import backward_html
 from viz.dot import fmt
 from viz.expressions import square
-from viz.stepper import script_json
+from viz.stepper import script_json, steps_data
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -125,10 +126,20 @@ STATE = """JSON.stringify({
 
 
 def shown(text: str) -> float:
-    return float(text.replace("−", "-").strip("()"))
+    return float(text.replace("−", "-").replace("∞", "inf").strip("()"))
 
 
-@pytest.mark.parametrize("build", [lambda: seed_000()[0], square], ids=["seed_000", "square"])
+def overflowing() -> Value:
+    """L = (a·10²⁰⁰)·10²⁰⁰ = inf with ∂L/∂a = 10⁴⁰⁰ = inf: the page must still load and step."""
+    a = Value(3.0, "a")
+    h = a * 1e200
+    h.label = "h"
+    L = h * 1e200
+    L.label = "L"
+    return L
+
+
+@pytest.mark.parametrize("build", [lambda: seed_000()[0], square, overflowing], ids=["seed_000", "square", "inf"])
 def test_backward_html_every_frame_shows_the_engine_grads(browser, build, tmp_path):
     root = build()
     page = backward_html(root, tmp_path / "steps.html")
@@ -178,6 +189,18 @@ def test_backward_html_is_self_contained_and_escapes_labels(tmp_path):
     assert "http://" not in text.replace("http://www.w3.org/", "") and "https://" not in text
     data = json.loads(re.search(r'<script id="steps" type="application/json">(.*?)</script>', text, re.S)[1])
     assert data["steps"][1]["name"] == "</script><script>alert(1)</script>"
+
+
+def test_script_json_writes_non_finite_numbers_as_strings():
+    a = Value(3.0, "a")
+    L = (a * 1e200) * 1e200 - (a * math.inf)  # inf − inf = nan
+    text = script_json(steps_data(L))
+    assert "Infinity" not in text and "NaN" not in text
+    data = json.loads(text)
+    grads = {step["name"]: step["grad"] for step in data["steps"]}
+    assert grads["a"] == "nan" and data["steps"][0]["grad"] == 1.0
+    assert any(m["local"] == "inf" for step in data["steps"] for m in step["messages"])
+    assert any("−∞" in step["equation"] or "∞" in step["equation"] for step in data["steps"])
 
 
 def test_script_json_cannot_end_the_script_block():
