@@ -59,9 +59,12 @@ def train(epochs: int = EPOCHS) -> dict[str, dict[str, object]]:
 # averaging any solution over those symmetries gives s ≡ const, as good or better for a convex
 # loss. So the optimum is s ≡ 0, σ(s) = ½ for every input, loss ln 2: the neuron gives up, and
 # its "boundary" is rounding noise. The best any line can do, 3 of 4, we find by brute force over
-# a grid of lines, and draw that one as the single neuron's picture.
+# a grid of lines, and draw that one as the single neuron's picture (its title says so).
 
 # %%
+NEURON_TITLE = "one neuron: the best line (3 of 4)\nthe trained neuron sits at σ = ½ everywhere"
+
+
 def best_line(steps: int = 17) -> tuple[float, tuple[float, float, float]]:
     """The line w₁x₁ + w₂x₂ + b on a grid in [−2, 2]³ classifying most XOR points (widest margin among them)."""
     from nn import data
@@ -98,12 +101,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, r in results.items():
         print(f"  {name}: final cross-entropy {r['loss']:.4g}")
     best, (w1, w2, b) = best_line()
-    print(f"  the best line on a 17×17×17 grid of (w₁, w₂, b): {w1:g}x₁ {w2:+g}x₂ {b:+g} > 0 classifies {best:.0%}")
+    equation = f"{w1:g}x₁ {w2:+g}x₂ {b:+g}".replace("-", "−")
+    print(f"  the best line on a 17×17×17 grid of (w₁, w₂, b): {equation} > 0 classifies {best:.0%}")
     line = MLP(2, [1], output_activation="linear")
     for p, value in zip(line.parameters(), (w1, w2, b)):
         p.data = value
-    viz.plot_decision_boundary(line, X, y, _common.output(args, "xor_neuron.png"))
-    viz.plot_decision_boundary(results["network"]["model"], X, y, _common.output(args, "xor_network.png"))
+    print("  xor_neuron.png draws that best line, not the trained neuron: with σ(s) = ½ on every input, the trained"
+          " neuron has no boundary to draw")
+    viz.plot_decision_boundary(line, X, y, _common.output(args, "xor_neuron.png"), title=NEURON_TITLE)
+    right = round(results["network"]["accuracy"] * len(y))
+    viz.plot_decision_boundary(results["network"]["model"], X, y, _common.output(args, "xor_network.png"),
+                               title=f"2-4-1 tanh network, trained: {right} of {len(y)} right (boundary: s = 0)")
 
     checks = _common.Checks("xor")
     checks.that("no line gets more than 3 of 4 (XOR is not linearly separable)", best == 0.75, f"{best:.0%}")

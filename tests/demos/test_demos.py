@@ -276,6 +276,20 @@ def test_xor_no_line_separates_but_two_layers_do():
     assert results["neuron"]["loss"] == pytest.approx(math.log(2), abs=1e-4)
 
 
+def test_xor_neuron_picture_is_the_best_line_and_says_so(tmp_path, monkeypatch, capsys):
+    import viz
+
+    drawn = {}
+    monkeypatch.setattr(viz, "plot_decision_boundary",
+                        lambda model, X, y, path, **kw: drawn.update({path.name: (model, kw.get("title"))}))
+    assert xor.main(["--out", str(tmp_path)]) == 0
+    line, title = drawn["xor_neuron.png"]
+    assert [p.data for p in line.parameters()] == list(xor.best_line()[1])  # the brute-force line, not the trained one
+    assert title.startswith("one neuron: the best line (3 of 4)") and "σ = ½ everywhere" in title
+    assert drawn["xor_network.png"][1].startswith("2-4-1 tanh network, trained: 4 of 4 right")
+    assert "xor_neuron.png draws that best line, not the trained neuron" in capsys.readouterr().out
+
+
 # ---- encoder (seed 001) ------------------------------------------------------------------
 def test_encoder_reproduces_all_eight_inputs():
     r = encoder.train()
