@@ -17,7 +17,7 @@ from pathlib import Path
 
 import graphviz
 
-from autograd_core import OPS, Value, topological_order
+from autograd_core import OPS, Value, gradients, topological_order
 
 from .renderer import render_source, write
 
@@ -81,6 +81,11 @@ def font_colour(colour: str) -> str:
     return "white" if colour in (NEGATIVE[3], POSITIVE[3], NEGATIVE[2], POSITIVE[2]) else "black"
 
 
+def same(a: float, b: float) -> bool:
+    """a and b agree up to rounding (the order of a sum), or are both nan."""
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300) or (math.isnan(a) and math.isnan(b))
+
+
 def op_symbol(v: Value) -> str:
     """The op's symbol from the table; pow shows its constant exponent (``^2``)."""
     symbol = OPS[v.op].symbol
@@ -138,8 +143,9 @@ def draw_graph(
 ) -> Digraph:
     """The graph below ``root`` with data, grads, local derivatives ∂v_j/∂v_i and messages.
 
-    ``grads``: True shows the ``grad`` fields (if a backward ran), False none, or a mapping
-    node → ∂L/∂v to show instead (e.g. from ``backward_steps``).
+    ``grads``: True shows ∂L/∂v of one BACKWARD from ``root`` (if a backward ran), computed by
+    ``gradients(root)``; a leaf whose ``grad`` field differs (accumulated over several
+    ``backward()`` calls) shows both.  False shows none; a mapping node → ∂L/∂v shows those.
 
     Nodes of one nn neuron (labels ``L{l}.N{n}…``) are grouped in a cluster per neuron inside one
     per layer.  Raises ``GraphTooLarge`` beyond ``max_nodes`` (``None``: no limit).
@@ -154,11 +160,15 @@ def draw_graph(
     where = neuron_clusters(order)
     if max_nodes is not None and len(order) + n_ops > max_nodes:
         raise GraphTooLarge(too_large_message(len(order), n_ops, max_nodes, where))
+    accumulated: dict[Value, float] = {}  # leaves whose grad field holds more than this root's ∂L/∂v
     if isinstance(grads, Mapping):
         grad_of, show_grads = grads, True
     else:
-        grad_of = {v: v.grad for v in order}
-        show_grads = bool(grads) and any(g != 0 for g in grad_of.values())
+        show_grads = bool(grads) and any(v.grad != 0 for v in order)  # has a backward run?
+        # One BACKWARD's numbers, not the grad fields: a leaf's field adds up every backward() call
+        grad_of = gradients(root) if show_grads else {}
+        accumulated = {v: v.grad for v in order if not v.parents and v.label and v in grad_of
+                       and not same(v.grad, grad_of[v])}
     finite = [abs(g) for g in (grad_of.get(v, 0.0) for v in order) if math.isfinite(g)]
     scale = max(finite, default=0.0) if show_grads else 0.0
     not_finite = {v for v in order
@@ -172,6 +182,9 @@ def draw_graph(
     if edge_values:
         legend.append("edge: local = ∂child/∂parent" + (f", msg = ∂{name}/∂child × local" if show_grads else ""))
     legend.append("double border: named leaf (parameter, input); dashed, white: constant")
+    if accumulated:
+        legend.append(f"grad … (accumulated): a leaf's grad field, summed over several backward() calls; "
+                      f"this {name}: one BACKWARD of this graph (the messages add up to it)")
     if not_finite:
         legend.append("grey, red border: data or grad is inf or nan")
     g.attr(rankdir=rankdir, fontname=FONT, fontsize="10", label="\\l".join(legend) + "\\l", labelloc="b", labeljust="l",
@@ -198,7 +211,9 @@ def draw_graph(
             lines = [dot_text(v.label)] if v.label else []
             if v.parents or v.label:
                 lines.append(f"data {fmt(v.data)}")
-                if show_grads:
+                if v in accumulated:
+                    lines += [f"grad {fmt(accumulated[v])} (accumulated)", f"this {name}: {fmt(grad)}"]
+                elif show_grads:
                     lines.append(f"grad {fmt(grad)}")
             else:  # a constant: just its number
                 lines.append(fmt(v.data))

@@ -235,3 +235,25 @@ def test_draw_graph_constants_are_white_whatever_their_grad():
     source = draw_graph(L).source
     assert 'fillcolor="#ffffff"' in node_attrs(source, f"v{ids(L)[three]}")
     assert f'fillcolor="{POSITIVE[-1]}"' in node_attrs(source, f"v{ids(L)[x]}")
+
+
+def test_draw_graph_after_two_backwards_shows_accumulated_and_this_graphs_grad():
+    w, x = Value(0.8, "w"), Value(1.5, "x")
+    z = w * x
+    z.label = "z"
+    L = z.sigmoid()
+    L.label = "L"
+    other = z * 3.0  # a second graph through z: its backward leaves z.grad = 3
+    L.backward()
+    L.backward()
+    other.backward()
+    s = 1 / (1 + math.exp(-1.2))
+    dz = s * (1 - s)  # ∂L/∂z = σ′(wx); ∂L/∂w = σ′(wx)·x
+    assert w.grad == pytest.approx(2 * dz * 1.5 + 3 * 1.5) and z.grad == 3.0
+    k = ids(L)
+    groups = svg_groups(svg_of(L))
+    assert groups[f"v{k[w]}"][2:] == [f"grad {fmt(w.grad)} (accumulated)", f"this L: {fmt(dz * 1.5)}"]
+    assert groups[f"v{k[z]}"][2] == f"grad {fmt(dz)}"  # this graph's, not the other backward's 3
+    assert groups[f"e{k[z]}_0"] == ["local 1.5", f"msg {fmt(dz * 1.5)}"]  # the message into w adds up to it
+    assert "(accumulated): a leaf's grad field" in draw_graph(L).source
+
