@@ -71,20 +71,27 @@ def hinge(scores: Sequence[Scalar], labels: Sequence[float]) -> Value:
     return _mean([(1 - y * _value(s)).relu() for s, y in zip(scores, labels)])
 
 
-def _softplus(s: Value) -> Value:
-    """log(1 + eˢ), computed without overflow: for s ≥ 0 as s + log(1 + e⁻ˢ) (the same function)."""
-    if s.data >= 0.0:
-        return s + (1 + (-s).exp()).log()
-    return (1 + s.exp()).log()
+def _softplus(t: Value) -> Value:
+    """log(1 + eᵗ) to full precision: t + log1p(e⁻ᵗ) for t ≥ 0, log1p(eᵗ) below (the same function).
+
+    e^{±t} never overflows and log1p keeps the digits of a tiny e⁻|t|.  The branch-free
+    relu(t) + log1p(e^{−|t|}) has the same values but, with relu′(0) = |·|′(0) = 0, derivative
+    0 instead of σ(0) = 1/2 at t = 0.
+    """
+    if t.data >= 0.0:
+        return t + (-t).exp().log1p()
+    return t.exp().log1p()
 
 
 def binary_cross_entropy(logits: Sequence[Scalar], labels: Sequence[float]) -> Value:
-    """L = (1/N) Σ_i [log(1 + e^{s_i}) − y_i s_i] = −(1/N) Σ_i [y log σ(s) + (1 − y) log(1 − σ(s))], y ∈ {0, 1}."""
+    """L = (1/N) Σ_i log(1 + e^{(1 − 2y_i) s_i}) = −(1/N) Σ_i [y log σ(s) + (1 − y) log(1 − σ(s))], y ∈ {0, 1}."""
     _check_batch(logits, labels, "binary_cross_entropy")
     for i, y in enumerate(labels):
         if y not in (0, 1):
             raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {y!r} at index {i}")
-    return _mean([_softplus(_value(s)) - y * s for s, y in zip(logits, labels)])
+    # One softplus of ±s, not softplus(s) − y·s: at s = 30, y = 1 that difference of two numbers
+    # near 30 kept only 2 of the 16 digits of the loss 9.36e-14.
+    return _mean([_softplus((1 - 2 * y) * _value(s)) for s, y in zip(logits, labels)])
 
 
 def softmax(logits: Sequence[Scalar]) -> list[Value]:

@@ -2,6 +2,7 @@
 
 import math
 import warnings
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given
@@ -21,8 +22,13 @@ def _torch():
     return pytest.importorskip("torch")
 
 
-def _check_against_torch(engine_loss, torch_loss, xs):
-    """Loss value and ∂L/∂x_i of the engine equal PyTorch's (float64, rel 1e-9)."""
+def _check_against_torch(engine_loss, torch_loss, xs, abs_tol=0.0):
+    """Loss value and ∂L/∂x_i of the engine equal PyTorch's (float64, rel 1e-9).
+
+    Relative (pytest.approx's default abs=1e-12 is turned off): an absolute 1e-12 would pass a
+    loss of 1e-13 that is 100 % wrong.
+    Gradients get an absolute 1e-15 too, for the ones that vanish by cancellation (torch rounds).
+    """
     torch = _torch()
     vs = _values(xs)
     L = engine_loss(vs)
@@ -30,9 +36,9 @@ def _check_against_torch(engine_loss, torch_loss, xs):
     t = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
     T = torch_loss(t)
     T.backward()
-    assert L.data == pytest.approx(T.item(), rel=1e-9, abs=1e-12)
+    assert L.data == pytest.approx(T.item(), rel=1e-9, abs=abs_tol)
     for v, g in zip(vs, t.grad.tolist()):
-        assert v.grad == pytest.approx(g, rel=1e-9, abs=1e-12)
+        assert v.grad == pytest.approx(g, rel=1e-9, abs=max(abs_tol, 1e-15))
 
 
 def _fd(f, xs):
@@ -102,6 +108,36 @@ def test_binary_cross_entropy_is_exact_at_zero_and_stable_at_1000():
     assert losses.binary_cross_entropy([Value(1000.0)], [0]).data == 1000.0
 
 
+def _bce_exact(s, y):
+    """ℓ = log(1 + e^{(1−2y)s}) and ∂ℓ/∂s = σ(s) − y, in 50-digit decimal arithmetic."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        d = Decimal(s)
+        return float((1 + ((1 - 2 * y) * d).exp()).ln()), float(1 / (1 + (-d).exp()) - y)
+
+
+@pytest.mark.parametrize("y", [0, 1])
+@pytest.mark.parametrize("s", [30.0, -30.0, 50.0, -50.0, 0.5, -3.0])
+def test_binary_cross_entropy_keeps_every_digit_of_confident_predictions(s, y):
+    # softplus(s) − y·s cancelled to 9.2371e-14 at s = 30, y = 1 (exact: 9.3576e-14).
+    v = Value(s)
+    L = losses.binary_cross_entropy([v], [y])
+    L.backward()
+    loss, grad = _bce_exact(s, y)
+    assert L.data == pytest.approx(loss, rel=1e-12, abs=0)
+    assert v.grad == pytest.approx(grad, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("s", [30.0, -30.0, 50.0, -50.0])
+def test_binary_cross_entropy_of_confident_predictions_equals_torch(s):
+    # Only y = 1: torch float64 itself loses these digits for y = 0, s < 0 (0.0 at s = −50) and
+    # in its gradient σ(s) − y, so those are checked against the decimal closed form above.
+    torch = _torch()
+    t = torch.tensor([s], dtype=torch.float64)
+    T = torch.nn.functional.binary_cross_entropy_with_logits(t, torch.ones_like(t))
+    assert losses.binary_cross_entropy([Value(s)], [1]).data == pytest.approx(T.item(), rel=1e-12, abs=0)
+
+
 @given(st.lists(logit, min_size=1, max_size=5))
 def test_softmax_equals_torch_and_finite_differences(logits):
     torch = _torch()
@@ -139,7 +175,7 @@ def test_cross_entropy_is_stable_for_huge_logits():
 def test_cross_entropy_of_equal_huge_logits_is_log_2(s):
     # log Σ e^{s_k − m} − (s_y − m): adding m back and subtracting s_y lost log 2 to cancellation.
     L = losses.cross_entropy([[Value(s), Value(s)]], [0])
-    assert L.data == pytest.approx(math.log(2), rel=1e-14)
+    assert L.data == pytest.approx(math.log(2), rel=1e-14, abs=0)
 
 
 def test_cross_entropy_matches_the_slide_example():
