@@ -10,12 +10,27 @@ OURS = "autograd-core"
 OURS_GC_OFF = "autograd-core, GC off"
 COMPILED = "autograd-core compile()"
 MICROGRAD = "micrograd"
+MICROGRAD_GC_OFF = "micrograd, GC off"
 TORCH_SCALAR = "PyTorch 0-d float64"
 TORCH_BATCHED = "PyTorch batched float64"
 HIPS = "HIPS autograd (numpy)"
 NUMPY_HAND = "numpy, hand-written"
 
-REQUIRES = {MICROGRAD: "micrograd", TORCH_SCALAR: "torch", TORCH_BATCHED: "torch", HIPS: "autograd"}
+GC_OFF = {OURS: OURS_GC_OFF, MICROGRAD: MICROGRAD_GC_OFF}
+"""Engine → its column when timed with the cyclic GC off (gc.collect() before, gc.disable() during)."""
+BASELINE = {
+    **dict.fromkeys((OURS, COMPILED, TORCH_SCALAR, TORCH_BATCHED, HIPS), MICROGRAD),
+    OURS_GC_OFF: MICROGRAD_GC_OFF,
+}
+"""Engine → the column its ratio is taken against: micrograd, in the same GC setting."""
+
+REQUIRES = {
+    MICROGRAD: "micrograd",
+    MICROGRAD_GC_OFF: "micrograd",
+    TORCH_SCALAR: "torch",
+    TORCH_BATCHED: "torch",
+    HIPS: "autograd",
+}
 """Engine → the module it needs (autograd-core's own engines need only numpy for compile())."""
 
 

@@ -12,9 +12,21 @@ from pathlib import Path
 from . import engines as E
 from .workloads import Row
 
-ENGINE_ORDER = (E.OURS, E.OURS_GC_OFF, E.COMPILED, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.NUMPY_HAND)
+ENGINE_ORDER = (
+    E.OURS,
+    E.MICROGRAD,
+    E.OURS_GC_OFF,
+    E.MICROGRAD_GC_OFF,
+    E.COMPILED,
+    E.TORCH_SCALAR,
+    E.TORCH_BATCHED,
+    E.HIPS,
+    E.NUMPY_HAND,
+)
 LEGEND = (
-    "(n×): n times better than micrograd on that row (faster, smaller, deeper); "
+    "(n×): n times better than micrograd on that row (faster, smaller, deeper), both with Python's cyclic GC on; "
+    "(n× vs GC off): autograd-core with the GC off against micrograd with the GC off (gc.collect() outside the "
+    "timing, gc.disable() around the timed steps, for both); "
     "[n× numpy]: time over the slide's hand-written numpy step."
 )
 
@@ -30,16 +42,27 @@ def _times(x: float) -> str:
     return f"{x:,.1f}×" if x < 100 else f"{x:,.0f}×"
 
 
-def cell(row: Row, micrograd: float | None, hand: float | None) -> str:
-    """The median with its ratio to micrograd (or to the hand-written numpy step), or why there is none."""
+def cell(row: Row, base: Row | None) -> str:
+    """The median with its ratio to ``base`` (micrograd, or the hand-written numpy step), or why there is none.
+
+    No ratio when the base has no value.
+    """
     if row.value is None:
         return row.status.split(":")[-1].strip() if row.status.startswith("failed") else row.status.split(":")[0]
     text = _fmt(row.value, row.unit)
-    if micrograd and row.engine != E.MICROGRAD:
-        text += f" ({_times(micrograd / row.value if row.better == 'lower' else row.value / micrograd)})"
-    elif hand and row.engine != E.NUMPY_HAND:
-        text += f" [{_times(row.value / hand)} numpy]"
-    return text
+    if base is None or not base.value or row.value <= 0:
+        return text
+    if base.engine == E.NUMPY_HAND:
+        return f"{text} [{_times(row.value / base.value)} numpy]"
+    ratio = _times(base.value / row.value if row.better == "lower" else row.value / base.value)
+    return f"{text} ({ratio} vs GC off)" if base.engine == E.MICROGRAD_GC_OFF else f"{text} ({ratio})"
+
+
+def _base(engine: str, by_engine: dict[str, Row]) -> Row | None:
+    """The row an engine's ratio is taken against: micrograd in the same GC setting, else the numpy step."""
+    if engine in (E.MICROGRAD, E.MICROGRAD_GC_OFF, E.NUMPY_HAND):
+        return None
+    return by_engine.get(E.BASELINE.get(engine, E.MICROGRAD)) or by_engine.get(E.NUMPY_HAND)
 
 
 def table(rows: list[Row]) -> list[tuple[str, ...]]:
@@ -49,10 +72,7 @@ def table(rows: list[Row]) -> list[tuple[str, ...]]:
     out = [("workload", *engines)]
     for w in workloads:
         by_engine = {r.engine: r for r in rows if r.workload == w}
-        base = {e: by_engine[e].value for e in (E.MICROGRAD, E.NUMPY_HAND) if e in by_engine}
-        cells = [
-            cell(by_engine[e], base.get(E.MICROGRAD), base.get(E.NUMPY_HAND)) if e in by_engine else "" for e in engines
-        ]
+        cells = [cell(by_engine[e], _base(e, by_engine)) if e in by_engine else "" for e in engines]
         out.append((w, *cells))
     return out
 

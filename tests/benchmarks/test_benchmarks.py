@@ -6,6 +6,7 @@ import pytest
 
 from benchmarks import engines as E
 from benchmarks.__main__ import main
+from benchmarks.report import table
 from benchmarks.workloads import Row
 
 
@@ -15,6 +16,13 @@ def quick_run(tmp_path_factory) -> tuple[list[Row], str, dict]:
     assert main(["--quick", "--out", str(out)]) == 0
     data = json.loads((out / "benchmarks.json").read_text())
     return [Row(**r) for r in data["rows"]], (out / "benchmarks.md").read_text(), data
+
+
+def _cells(rows: list[Row], prefix: str) -> dict[str, str]:
+    """Engine → its table cell on the first workload starting with ``prefix``."""
+    header, *lines = table(rows)
+    line = next(line for line in lines if line[0].startswith(prefix))
+    return dict(zip(header[1:], line[1:]))
 
 
 def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
@@ -31,11 +39,31 @@ def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
     ):
         assert any(r.workload.startswith(prefix) and r.engine == E.OURS for r in rows), prefix
     moons = {r.engine for r in rows if r.workload.startswith("moons")}
-    assert moons == {E.OURS, E.OURS_GC_OFF, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED}
+    assert moons == {
+        E.OURS,
+        E.OURS_GC_OFF,
+        E.MICROGRAD,
+        E.MICROGRAD_GC_OFF,
+        E.TORCH_SCALAR,
+        E.TORCH_BATCHED,
+        E.HIPS,
+        E.COMPILED,
+    }  # a missing peer still has its row, saying "not installed"
     header = next(line for line in markdown.splitlines() if line.startswith("| workload"))
     assert all(engine in header for engine in moons)
-    assert any(line.startswith("| moons step (10 points) | ") and "×)" in line for line in markdown.splitlines())
     assert all(r.status != "ok" or r.value is not None for r in rows)
+
+
+def test_benchmarks_gc_off_ratios_are_against_micrograd_gc_off(quick_run):
+    rows, _, _ = quick_run
+    for prefix in ("moons step",):
+        by_engine = {r.engine: r.value for r in rows if r.workload.startswith(prefix)}
+        cells = _cells(rows, prefix)
+        on = by_engine[E.MICROGRAD] / by_engine[E.OURS]
+        off = by_engine[E.MICROGRAD_GC_OFF] / by_engine[E.OURS_GC_OFF]
+        assert cells[E.OURS].endswith(f"({on:,.1f}×)")
+        assert cells[E.OURS_GC_OFF].endswith(f"({off:,.1f}× vs GC off)")
+        assert "×" not in cells[E.MICROGRAD] + cells[E.MICROGRAD_GC_OFF]
 
 
 def test_benchmarks_quick_step0_losses_agree(quick_run):
