@@ -117,7 +117,7 @@ def hessian(f: Callable) -> Callable:
         for x in xs:
             g = first.get(x, 0.0)
             second = gradients(g, create_graph=nested) if isinstance(g, Value) else {}
-            rows.append([second.get(xj, 0.0) if nested else float(second.get(xj, 0.0)) for xj in xs])
+            rows.append([second.get(xj, 0.0) for xj in xs])
         return rows
 
     return wrapped

@@ -77,9 +77,6 @@ class Value:
     def __repr__(self) -> str:
         return f"Value(data={self.data!r}, grad={self.grad!r}, label={self.label!r})"
 
-    def __float__(self) -> float:
-        return self.data
-
     # ---- graph building: one method per op of the table, made by _binary_method / _unary_method
     __add__, __radd__ = _binary_method(ops.ADD), _binary_method(ops.ADD, reflected=True)
     __sub__, __rsub__ = _binary_method(ops.SUB), _binary_method(ops.SUB, reflected=True)

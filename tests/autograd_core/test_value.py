@@ -6,7 +6,7 @@ import operator
 import pytest
 from hypothesis import given
 
-from autograd_core import Op, Value, apply
+from autograd_core import Op, Value, apply, grad
 from autograd_core.testing import floats
 
 np = pytest.importorskip("numpy")
@@ -242,6 +242,17 @@ def test_value_nan_propagates_like_pytorch():
         assert math.isnan(y.data)
     with pytest.raises(ValueError, match="log: input nan"):
         nan.log()
+
+
+def test_value_is_not_a_float_so_math_functions_cannot_drop_the_graph():
+    # With __float__, math.sin(x) returned a float cut from the graph and grad gave a silent 0.
+    with pytest.raises(TypeError):
+        math.sin(Value(1.0))
+    with pytest.raises(TypeError):
+        float(Value(1.0))
+    with pytest.raises(TypeError):
+        grad(lambda x: math.sin(x))(1.0)
+    assert grad(lambda x: x.sin())(1.0) == math.cos(1.0)
 
 
 def test_value_accepts_zero_dim_numpy_array_but_not_a_vector():
