@@ -59,6 +59,26 @@ def gc_off() -> Iterator[None]:
         gc.collect()
 
 
+@contextmanager
+def gc_watch() -> Iterator[dict]:
+    """Count the cyclic GC's full (generation 2) collections inside, and the seconds it spent in all."""
+    seen = {"full": 0, "seconds": 0.0}
+    started = []
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            seen["seconds"] += time.perf_counter() - started.pop()
+            seen["full"] += info["generation"] == 2
+
+    gc.callbacks.append(callback)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(callback)
+
+
 def _installed(workloads: list[str], engines: tuple, rows: list[Row], unit: str = "ms"):
     """The installed engines, one by one; a "not installed" row per workload for each missing one."""
     for engine in engines:
@@ -238,27 +258,29 @@ def moons(quick: bool) -> list[Row]:
 PEER_CAP = 100_000  # peers above this take minutes or gigabytes; said so in their rows
 
 
-def _chain_scalar(S: E.Scalar, n: int) -> tuple[float, float | None]:
-    """Seconds to build y = x·aⁿ and to back-propagate (None: BACKWARD() raised RecursionError)."""
+def _chain_scalar(S: E.Scalar, n: int) -> tuple[float, float | None, dict]:
+    """Seconds to build y = x·aⁿ and to back-propagate (None: BACKWARD() raised RecursionError), and
+    what the cyclic GC did during the build (``gc_watch``)."""
     x, a = S.leaf(1.0), S.leaf(0.999999)
-    t = time.perf_counter()
-    y = x
-    for _ in range(n):
-        y = y * a
-    build = time.perf_counter() - t
+    with gc_watch() as seen:
+        t = time.perf_counter()
+        y = x
+        for _ in range(n):
+            y = y * a
+        build = time.perf_counter() - t
     t = time.perf_counter()
     try:
         S.backward(y)
     except RecursionError:
-        return build, None
+        return build, None, seen
     back = time.perf_counter() - t
     expect = n * 0.999999 ** (n - 1)
     if not math.isclose(S.grad(a), expect, rel_tol=1e-6):
         raise ArithmeticError(f"∂y/∂a = {S.grad(a)}, expected {expect}")
-    return build, back
+    return build, back, seen
 
 
-def _chain_hips(n: int) -> tuple[float, float | None]:
+def _chain_hips(n: int) -> tuple[float, float | None, dict]:
     from autograd.core import make_vjp
 
     def f(a):
@@ -267,12 +289,13 @@ def _chain_hips(n: int) -> tuple[float, float | None]:
             y = y * a
         return y
 
-    t = time.perf_counter()
-    vjp, _ = make_vjp(f, 0.999999)
-    build = time.perf_counter() - t
+    with gc_watch() as seen:
+        t = time.perf_counter()
+        vjp, _ = make_vjp(f, 0.999999)
+        build = time.perf_counter() - t
     t = time.perf_counter()
     vjp(1.0)
-    return build, time.perf_counter() - t
+    return build, time.perf_counter() - t, seen
 
 
 def chain(quick: bool) -> list[Row]:
@@ -284,14 +307,30 @@ def chain(quick: bool) -> list[Row]:
                 skip = f"skipped: N > {PEER_CAP:.0e} for peers (minutes)"
                 rows += [Row(name, engine, unit="ns/op", status=skip) for name in (build_name, back_name)]
                 continue
-            build, back = _chain_hips(n) if engine == E.HIPS else _chain_scalar(E.SCALAR_ENGINES[engine](), n)
-            rows.append(Row(build_name, engine, build / n * 1e9, "ns/op"))
-            if back is None:
-                rows.append(Row(back_name, engine, unit="ns/op", status="failed: RecursionError"))
-            else:
-                rows.append(Row(back_name, engine, back / n * 1e9, "ns/op"))
-            gc.collect()
+            gc.collect()  # every engine starts with an empty young generation, outside the timing
+            build, back, seen = _chain_hips(n) if engine == E.HIPS else _chain_scalar(E.SCALAR_ENGINES[engine](), n)
+            note = ""
+            if engine in E.GC_OFF:
+                note = (
+                    f"the cyclic GC took {seen['seconds'] / n * 1e9:,.0f} ns/op of the build "
+                    f"({seen['full']} full collections; a full one re-scans every live object)"
+                )
+            rows += _chain_rows(build_name, back_name, engine, n, build, back, note)
+            if engine in E.GC_OFF:
+                # The same chain with the cyclic GC off: the build cost without the collections (note above).
+                with gc_off():
+                    build, back, _ = _chain_scalar(E.SCALAR_ENGINES[engine](), n)
+                rows += _chain_rows(build_name, back_name, E.GC_OFF[engine], n, build, back, "")
     return rows
+
+
+def _chain_rows(build_name: str, back_name: str, engine: str, n: int, build: float, back: float | None, note: str):
+    """The chain's two rows for one engine, in ns per op (backward: RecursionError if it failed)."""
+    if back is None:
+        back_row = Row(back_name, engine, unit="ns/op", status="failed: RecursionError")
+    else:
+        back_row = Row(back_name, engine, back / n * 1e9, "ns/op")
+    return [Row(build_name, engine, build / n * 1e9, "ns/op", note=note), back_row]
 
 
 def _survives(engine: str, n: int) -> bool:

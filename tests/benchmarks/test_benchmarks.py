@@ -56,7 +56,7 @@ def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
 
 def test_benchmarks_gc_off_ratios_are_against_micrograd_gc_off(quick_run):
     rows, _, _ = quick_run
-    for prefix in ("moons step",):
+    for prefix in ("moons step", "chain build"):
         by_engine = {r.engine: r.value for r in rows if r.workload.startswith(prefix)}
         cells = _cells(rows, prefix)
         on = by_engine[E.MICROGRAD] / by_engine[E.OURS]
