@@ -27,6 +27,7 @@ LEGEND = (
     "(n×): n times better than micrograd on that row (faster, smaller, deeper), both with Python's cyclic GC on; "
     "(n× vs GC off): autograd-core with the GC off against micrograd with the GC off (gc.collect() outside the "
     "timing, gc.disable() around the timed steps, for both); "
+    "≥ n: the ladder's cap, reached without failure (a lower bound: no ratio); < n: below the resolution; "
     "[n× numpy]: time over the slide's hand-written numpy step."
 )
 
@@ -45,12 +46,15 @@ def _times(x: float) -> str:
 def cell(row: Row, base: Row | None) -> str:
     """The median with its ratio to ``base`` (micrograd, or the hand-written numpy step), or why there is none.
 
-    No ratio when the base has no value.
+    No ratio when either value is a bound (a cap reached, a resolution) rather than a measurement,
+    or when the base has no value.
     """
     if row.value is None:
         return row.status.split(":")[-1].strip() if row.status.startswith("failed") else row.status.split(":")[0]
     text = _fmt(row.value, row.unit)
-    if base is None or not base.value or row.value <= 0:
+    if row.bound:
+        return f"{row.bound} {text}"
+    if base is None or not base.value or base.bound or row.value <= 0:
         return text
     if base.engine == E.NUMPY_HAND:
         return f"{text} [{_times(row.value / base.value)} numpy]"

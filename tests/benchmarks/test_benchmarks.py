@@ -66,6 +66,15 @@ def test_benchmarks_gc_off_ratios_are_against_micrograd_gc_off(quick_run):
         assert "×" not in cells[E.MICROGRAD] + cells[E.MICROGRAD_GC_OFF]
 
 
+def test_benchmarks_caps_show_as_bounds_without_ratio(quick_run):
+    rows, _, _ = quick_run
+    cells = _cells(rows, "depth reached")
+    assert cells[E.OURS] == "≥ 10,000 nodes"  # the quick ladder's cap
+    micrograd = next(r for r in rows if r.workload == "depth reached" and r.engine == E.MICROGRAD)
+    assert micrograd.bound == "" and 900 < micrograd.value < 1_100  # a real limit: Python's recursion
+    assert cells[E.MICROGRAD] == f"{micrograd.value:,.0f} nodes"
+
+
 def test_benchmarks_quick_step0_losses_agree(quick_run):
     rows, markdown, _ = quick_run
     for workload in ("moons", "seed-001"):
@@ -82,7 +91,10 @@ def test_benchmarks_training_loop_frees_every_graph_without_gc(quick_run):
     # With the cyclic GC off, our graphs are freed by reference counting alone: nothing is left
     # for gc.collect(), and the loop's memory does not grow (micrograd's does: closures ↔ nodes).
     rows, _, _ = quick_run
-    ours = next(r for r in rows if r.workload.startswith("training-loop") and r.engine == E.OURS)
-    assert ours.note == "gc.collect() then freed 0 objects" and ours.value < 1.0
+    growth = {r.engine: r for r in rows if r.workload.startswith("training-loop")}
+    ours, micrograd = growth[E.OURS], growth[E.MICROGRAD]
+    assert ours.bound == "<" and ours.note.endswith("gc.collect() then freed 0 objects (of 4 steps)")
+    assert micrograd.bound == "" and micrograd.value > 1.0  # MB per step: each step's graph is kept
+    assert _cells(rows, "training-loop")[E.OURS] == "< 0.001 MB/step"
     node = next(r for r in rows if r.workload.startswith("memory per node") and r.engine == E.OURS)
     assert node.value <= 250
