@@ -45,12 +45,17 @@ def _value(x: Scalar) -> Value:
 def _check_batch(preds: Sequence, targets: Sequence, name: str) -> None:
     if len(preds) != len(targets):
         raise ValueError(f"{name}: {len(preds)} predictions but {len(targets)} targets; give one target per prediction")
-    if not preds:
+    if len(preds) == 0:
         raise ValueError(f"{name}: the batch is empty")
 
 
+def _is_row(x: object) -> bool:
+    """A sample with several entries: a list, tuple, numpy row… (anything sized but a str or Value)."""
+    return not isinstance(x, (str, Value)) and hasattr(x, "__len__")
+
+
 def _flat(xs: Sequence) -> list:
-    return [e for x in xs for e in x] if isinstance(xs[0], (list, tuple)) else list(xs)
+    return [e for x in xs for e in x] if _is_row(xs[0]) else list(xs)
 
 
 def mse(preds: Sequence, targets: Sequence) -> Value:

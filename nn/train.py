@@ -179,7 +179,7 @@ def fit(
             value, outs = step(Xb, yb)
             optimizer.step()
             total += value * len(yb)
-            seen_y += yb
+            seen_y.extend(yb)  # not +=: a list += ndarray is numpy's elementwise add
             outputs += outs
         history["loss"].append(total / len(y))
         history["accuracy"].append(acc_fn(outputs, seen_y) if acc_fn else None)

@@ -61,6 +61,13 @@ def test_mse_over_multi_output_batches_averages_every_element():
     assert losses.mse(preds, [[0.0, 0.0], [1.0, 1.0]]).data == (1 + 4 + 1 + 4) / 4
 
 
+def test_mse_reads_numpy_rows_as_rows():
+    np = pytest.importorskip("numpy")
+    preds = [[Value(1.0), Value(2.0)], [Value(0.0), Value(-1.0)]]
+    assert losses.mse(preds, np.array([[0.0, 0.0], [1.0, 1.0]])).data == (1 + 4 + 1 + 4) / 4
+    assert losses.mse(np.array([Value(1.0), Value(2.0)], dtype=object), np.array([0.0, 0.0])).data == (1 + 4) / 2
+
+
 @given(st.lists(st.tuples(logit, st.sampled_from([-1, 1])), min_size=1, max_size=6))
 def test_hinge_equals_closed_form_and_finite_differences(pairs):
     scores, labels = [s for s, _ in pairs], [y for _, y in pairs]

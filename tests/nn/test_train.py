@@ -195,13 +195,27 @@ def test_fit_raises_when_the_loss_diverges():
     assert not math.isfinite(model.parameters()[0].data) or abs(model.parameters()[0].data) > 1e100
 
 
-def test_fit_accepts_numpy_arrays():
+@pytest.mark.parametrize("batch_size", [None, 1, 3])
+@pytest.mark.parametrize(
+    ("dataset", "model", "loss"),
+    [
+        (data.xor, lambda: MLP(2, [4, 1], activation="tanh", seed=0), "bce"),
+        (data.encoder_838, lambda: MLP(8, [3, 8], activation="sigmoid", output_activation="sigmoid", seed=0), "mse"),
+        (lambda: data.spirals(9, n_classes=3, seed=0), lambda: MLP(2, [4, 3], seed=0), "cross_entropy"),
+    ],
+)
+def test_fit_on_numpy_arrays_equals_fit_on_lists(dataset, model, loss, batch_size):
+    # y as an ndarray broke the epoch's label list (list += ndarray broadcasts) and mse read the
+    # encoder's 8 one-hot rows as 8 scalars.
     np = pytest.importorskip("numpy")
-    X, y = data.spirals(30, n_classes=3, seed=0)
-    model = MLP(2, [8, 3], activation="tanh", seed=0)
-    history = fit(model, np.array(X), np.array(y), loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05),
-                  epochs=20, batch_size=10, progress=False)  # fmt: skip
-    assert history["loss"][-1] < history["loss"][0] and 0.0 <= history["accuracy"][-1] <= 1.0
+    X, y = dataset()
+    runs = []
+    for X_, y_ in ((X, y), (np.array(X), np.array(y))):
+        m = model()
+        history = fit(m, X_, y_, loss=loss, optimizer=SGD(m.parameters(), lr=0.5), epochs=3, batch_size=batch_size,
+                      progress=False)  # fmt: skip
+        runs.append((history, [p.data for p in m.parameters()]))
+    assert runs[1] == runs[0] and runs[0][0]["loss"][-1] < runs[0][0]["loss"][0]
 
 
 def test_fit_leaves_the_cyclic_gc_as_it_found_it():
