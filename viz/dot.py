@@ -92,6 +92,45 @@ def op_symbol(v: Value) -> str:
     return f"{symbol}{fmt(v.const)}" if v.const is not None else symbol
 
 
+SHORT = 12
+"""An unlabelled node's expression (``w×x``) is its name up to this many characters, else ``v{k}``."""
+
+INFIX = {"add": " + ", "sub": " − ", "mul": "×", "div": "÷", "powv": "^"}
+
+
+def expression(v: Value, args: list[str]) -> str:
+    """v as its op applied to its parents' names, with the op table's symbols: ``w×x``, ``a + b``, ``σ(z)``."""
+    tight = v.op in ("div", "pow", "powv")  # binds tighter than × (a÷(b×c), (a×b)^2)
+    wrapped = [f"({a})" if " " in a or a[0] in "−-" or (tight and any(c in a for c in "×÷^")) else a
+               for a in args]
+    if v.op in INFIX:
+        return INFIX[v.op].join(wrapped)
+    if v.op == "pow":
+        return f"{wrapped[0]}^{fmt(v.const)}"
+    if v.op == "neg":
+        return f"−{wrapped[0]}"
+    if v.op == "abs":
+        return f"|{args[0]}|"
+    return f"{OPS[v.op].symbol}({args[0]})"
+
+
+def node_names(order: list[Value]) -> dict[Value, str]:
+    """The name each node shows, given nodes in topological order: its label; a constant its number; an
+    unlabelled interior node its ``expression`` when short and unused, else ``v{k}`` (its place in ``order``)."""
+    names: dict[Value, str] = {}
+    used = {v.label for v in order}
+    for k, v in enumerate(order):
+        if v.label:
+            names[v] = v.label
+        elif not v.parents:
+            names[v] = fmt(v.data)
+        else:
+            expr = expression(v, [names[p] for p in v.parents])
+            names[v] = expr if len(expr) <= SHORT and expr not in used else f"v{k}"
+            used.add(names[v])
+    return names
+
+
 def is_parameter(v: Value) -> bool:
     """A labelled leaf (a weight, an input with a name); unlabelled leaves are constants."""
     return not v.parents and bool(v.label)
@@ -174,6 +213,7 @@ def draw_graph(
     not_finite = {v for v in order
                   if not math.isfinite(v.data) or (show_grads and not math.isfinite(grad_of.get(v, 0.0)))}
 
+    names = node_names(order)
     name = dot_text(root.label or "L")
     g = Digraph(name="computation graph")
     legend = ["value: label, data"]
@@ -208,7 +248,7 @@ def draw_graph(
             colour = fill(grad, scale) if show_grads and (v.parents or v.label) else ZERO
             if v in not_finite:
                 colour = NOT_FINITE
-            lines = [dot_text(v.label)] if v.label else []
+            lines = [dot_text(names[v])] if v.parents or v.label else []
             if v.parents or v.label:
                 lines.append(f"data {fmt(v.data)}")
                 if v in accumulated:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from autograd_core import OPS, Value, topological_order
 
-from .dot import MAX_NODES, draw_graph, fmt
+from .dot import MAX_NODES, draw_graph, fmt, node_names
 from .renderer import render_source
 from .steps import backward_steps
 
@@ -35,13 +35,14 @@ def number(x: float) -> float | str:
 
 def in_fraction(name: str) -> str:
     """A name inside ∂L/∂…, in parentheses when it is an expression (``∂L/∂(y − u)``)."""
-    return f"({name})" if any(c in name for c in " +-−*×/·^²()") else name
+    return f"({name})" if any(c in name for c in " +-−*×÷/·^²()|") else name
 
 
 def steps_data(root: Value) -> dict:
     """The page's JSON: per step the node's id and name, its messages as text and numbers, and the sum."""
-    index = {v: k for k, v in enumerate(topological_order(root))}
-    labels = {v: v.label or f"v{k}" for v, k in index.items()}
+    order = topological_order(root)
+    index = {v: k for k, v in enumerate(order)}
+    labels = node_names(order)  # the names the picture shows
     names = {v: in_fraction(label) for v, label in labels.items()}
     top = names[root]
     steps = []

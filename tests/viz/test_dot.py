@@ -8,7 +8,7 @@ from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
 
 from autograd_core import OPS, Value, topological_order
 from viz import GraphTooLarge, draw_graph, render
-from viz.dot import NEGATIVE, NOT_FINITE, POSITIVE, fill, fmt, neuron_clusters
+from viz.dot import NEGATIVE, NOT_FINITE, POSITIVE, fill, fmt, neuron_clusters, node_names
 from viz.expressions import square
 from viz.renderer import render_source
 
@@ -257,3 +257,22 @@ def test_draw_graph_after_two_backwards_shows_accumulated_and_this_graphs_grad()
     assert groups[f"e{k[z]}_0"] == ["local 1.5", f"msg {fmt(dz * 1.5)}"]  # the message into w adds up to it
     assert "(accumulated): a leaf's grad field" in draw_graph(L).source
 
+
+
+def test_node_names_spell_unlabelled_nodes_with_the_table_symbols():
+    x, w = Value(0.5, "x"), Value(-1.3, "w")
+    wx = w * x
+    u = wx.sigmoid()
+    again = w * x  # the same expression twice: the later one in topological order goes by its id
+    top = (abs(-x) + x**2) / (u - again * 2.0)
+    order = topological_order(top)
+    names = node_names(order)
+    k = {n: i for i, n in enumerate(order)}
+    first, later = sorted((wx, again), key=k.get)
+    assert names[first] == "w×x" and names[later] == f"v{k[later]}" and names[u] == f"σ({names[wx]})"
+    absolute, square_ = top.parents[0].parents
+    assert names[absolute.parents[0]] == "−x" and names[absolute] == "|−x|" and names[square_] == "x^2"
+    assert names[top.parents[0]] == "|−x| + x^2" and names[top.parents[1].parents[1]] == f"{names[again]}×2"
+    assert names[top] == f"v{k[top]}"  # too long to spell: its id, shown in its box
+    groups = svg_groups(svg_of(top))
+    assert groups[f"v{k[u]}"][0] == names[u] and groups[f"v{k[top]}"][0] == f"v{k[top]}"

@@ -122,6 +122,8 @@ STATE = """JSON.stringify({
   grads: Object.fromEntries(Array.from(document.querySelectorAll('g.value')).map(g =>
     [g.id, (Array.from(g.querySelectorAll('text')).map(t => t.textContent).find(t => t.startsWith('grad')))])),
   messages: Array.from(document.querySelectorAll('#messages li')).map(li => li.textContent),
+  node: document.getElementById('node').textContent,
+  shownName: document.querySelector('g.current text')?.textContent,
 })"""
 
 
@@ -139,7 +141,14 @@ def overflowing() -> Value:
     return L
 
 
-@pytest.mark.parametrize("build", [lambda: seed_000()[0], square, overflowing], ids=["seed_000", "square", "inf"])
+def unlabelled() -> Value:
+    """tanh(w×x)×x + 2 with only x and w labelled: interior nodes go by their expressions or v{k}."""
+    x, w = Value(0.5, "x"), Value(-1.3, "w")
+    return (w * x).tanh() * x + 2.0
+
+
+@pytest.mark.parametrize("build", [lambda: seed_000()[0], square, overflowing, unlabelled],
+                         ids=["seed_000", "square", "inf", "unlabelled"])
 def test_backward_html_every_frame_shows_the_engine_grads(browser, build, tmp_path):
     root = build()
     page = backward_html(root, tmp_path / "steps.html")
@@ -151,6 +160,7 @@ def test_backward_html_every_frame_shows_the_engine_grads(browser, build, tmp_pa
         state = json.loads(browser.js(STATE))
         assert state["frame"] == f"step {k + 1} of {len(order)}"
         assert state["current"] == [f"v{index[node]}"]
+        assert state["node"].startswith(f"{state['shownName']} (")  # the panel names the node as the picture does
         assert float(state["grad"]) == pytest.approx(engine[node], rel=1e-12)
         _, *terms, total = re.split(r" = ", state["equation"])
         assert shown(total.split()[0]) == pytest.approx(engine[node], rel=5e-4)
