@@ -3,7 +3,9 @@
 ``python -m benchmarks`` runs every workload on every installed engine — autograd-core,
 micrograd, PyTorch 0-d float64 tensors, PyTorch batched float64 tensors, HIPS autograd on
 numpy — prints one table of medians with the ratio to micrograd, and writes it as markdown and
-JSON to ``benchmarks/results/`` (or ``--out``).  ``--quick`` runs everything tiny, in seconds.
+JSON to ``benchmarks/results/`` (or ``--out``).  ``--quick`` runs everything tiny, in seconds;
+quick and ``--only`` runs write to ``benchmarks/results/quick/``, so the full run's table survives.
+The command exits 1 if the engines' step-0 losses disagree.
 """
 
 import os

@@ -93,13 +93,20 @@ def notes(rows: list[Row]) -> list[str]:
     return lines
 
 
-def loss_agreement(rows: list[Row]) -> list[str]:
-    """Lines with every engine's step-0 loss per workload, and whether they agree to rel 1e-9."""
-    lines = []
+def step0_losses(rows: list[Row]) -> dict[str, tuple[dict[str, float], bool]]:
+    """Workload → (every engine's step-0 loss, whether they all agree to rel 1e-9)."""
+    out = {}
     for workload in dict.fromkeys(r.workload for r in rows if r.loss0 is not None):
         losses = {r.engine: r.loss0 for r in rows if r.workload == workload and r.loss0 is not None}
         ref = next(iter(losses.values()))
-        agree = all(math.isclose(v, ref, rel_tol=1e-9) for v in losses.values())
+        out[workload] = losses, all(math.isclose(v, ref, rel_tol=1e-9) for v in losses.values())
+    return out
+
+
+def loss_agreement(rows: list[Row]) -> list[str]:
+    """Lines with every engine's step-0 loss per workload, and whether they agree to rel 1e-9."""
+    lines = []
+    for workload, (losses, agree) in step0_losses(rows).items():
         shown = ", ".join(f"{e} {v:.15g}" for e, v in losses.items())
         lines.append(f"step-0 loss, {workload}: {shown} — {'agree' if agree else 'DISAGREE'} (rel 1e-9)")
     return lines

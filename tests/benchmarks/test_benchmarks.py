@@ -4,7 +4,9 @@ import json
 
 import pytest
 
+import benchmarks.__main__ as cli
 from benchmarks import engines as E
+from benchmarks import workloads as W
 from benchmarks.__main__ import main
 from benchmarks.report import table
 from benchmarks.workloads import Row
@@ -85,6 +87,28 @@ def test_benchmarks_quick_step0_losses_agree(quick_run):
         assert len(losses) >= 3
         assert max(losses) - min(losses) <= 1e-9 * abs(losses[0])
     assert "DISAGREE" not in markdown
+
+
+def test_benchmarks_disagreeing_step0_loss_exits_1(tmp_path, monkeypatch, capsys):
+    # compile() now traces twice the slide's loss; the hand-written numpy step stays the same.
+    loss = W.seed001_loss
+    monkeypatch.setattr(W, "seed001_loss", lambda *args: 2 * loss(*args))
+    assert main(["--quick", "--only", "seed001", "--out", str(tmp_path)]) == 1
+    assert "DISAGREE" in (tmp_path / "benchmarks.md").read_text()
+    assert "step-0 losses DISAGREE on ['seed-001 net step" in capsys.readouterr().err
+
+
+def test_benchmarks_partial_runs_leave_the_full_table_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "RESULTS", tmp_path)
+    assert main(["--quick", "--only", "seed001"]) == 0
+    assert (tmp_path / "quick" / "benchmarks.md").exists() and not (tmp_path / "benchmarks.md").exists()
+
+
+def test_benchmarks_help_is_plain_text(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "Exits 1 if the engines' step-0 losses disagree" in text and "``" not in text
 
 
 def test_benchmarks_training_loop_frees_every_graph_without_gc(quick_run):
