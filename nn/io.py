@@ -64,9 +64,13 @@ def _reject_constant(name: str) -> float:
 def _number(x: object, where: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise _Bad(f"{where} must be a number, got {json.dumps(x)[:40]}")
+    try:
+        x = float(x)
+    except OverflowError:  # an int past 1.8e308
+        raise _Bad(f"{where} is an integer of {len(str(x))} digits, beyond the float range") from None
     if not math.isfinite(x):
         raise _Bad(f"{where} is {x!r}; only finite numbers are allowed")
-    return float(x)
+    return x
 
 
 def _size(x: object, where: str) -> int:
@@ -100,7 +104,7 @@ def _validate(doc: object) -> tuple[list[int], list[str], str, list[float]]:
     """The architecture and the flat parameter list, or ``_Bad`` naming the first problem."""
     if isinstance(doc, dict) and doc.get("format") != FORMAT:
         raise _Bad(f"not an autograd-core model file (format is {doc.get('format')!r}, expected {FORMAT!r})")
-    if isinstance(doc, dict) and doc.get("version") != VERSION:
+    if isinstance(doc, dict) and (type(doc.get("version")) is not int or doc["version"] != VERSION):  # True == 1
         raise _Bad(f"unsupported format version {doc.get('version')!r}; this version of nn reads version {VERSION}")
     doc = _keys(doc, KEYS, "the top level")
     sizes = [_size(s, f"sizes[{i}]") for i, s in enumerate(_list(doc["sizes"], None, "sizes"))]
@@ -137,6 +141,8 @@ def load(path: str | os.PathLike) -> MLP:
         sizes, activations, init, flat = _validate(doc)
     except json.JSONDecodeError as err:
         raise ValueError(f"cannot load model from {path}: not valid JSON (truncated or corrupt?): {err}") from None
+    except ValueError as err:  # json's int(): "Exceeds the limit (4300 digits) for integer string conversion"
+        raise ValueError(f"cannot load model from {path}: a number in the file is too long: {err}") from None
     except RecursionError:
         raise ValueError(f"cannot load model from {path}: JSON nested too deeply to be a model file") from None
     except _Bad as err:

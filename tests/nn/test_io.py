@@ -94,6 +94,8 @@ def _assert_refused(tmp_path, text: str, message: str) -> None:
 
 CORRUPTIONS = [
     (["version"], 2, "unsupported format version 2"),
+    (["version"], True, "unsupported format version True"),  # True == 1, but not a version
+    (["version"], 1.0, "unsupported format version 1.0"),
     (["format"], "pickle", "not an autograd-core model file"),
     (["sizes"], [2, 3, 1], r"layers\[0\] has 2 entries, expected 3"),
     (["sizes", 0], 0, r"sizes\[0\] must be a positive integer"),
@@ -106,6 +108,7 @@ CORRUPTIONS = [
     (["layers", 1, 0, "b"], "0.5", r"layers\[1\]\[0\] \(L2\.N1\)\.b must be a number"),
     (["layers", 1, 0, "b"], None, r"\.b must be a number"),
     (["layers", 1, 0, "b"], True, r"\.b must be a number"),
+    pytest.param(["layers", 1, 0, "b"], 10**400, r"\.b is an integer of 401 digits, beyond the float", id="b=10**400"),
     (["layers", 0, 0, "extra"], 1.0, "unknown key\\(s\\) extra"),
     (["layers", 0, 0, "b"], _DELETE, "missing key\\(s\\) b"),
     (["seed"], 3, "the top level: unknown key\\(s\\) seed"),
@@ -142,6 +145,8 @@ def test_load_refuses_truncated_or_non_json_files(tmp_path, text, message):
         ("Infinity", "non-finite number Infinity"),
         ("-Infinity", "non-finite number -Infinity"),
         ("1e400", r"layers\[0\]\[0\] \(L1\.N1\)\.w\[1\] is inf"),
+        # past the int-string limit of Python ≥ 3.10.7 (4300 digits); older ones reach the float check
+        ("1" + "0" * 5000, "a number in the file is too long|5001 digits, beyond the float range"),
     ],
 )
 def test_load_refuses_non_finite_numbers(tmp_path, literal, message):
