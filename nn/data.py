@@ -27,6 +27,11 @@ def _check_n(n_samples: int, minimum: int = 1) -> None:
         raise ValueError(f"n_samples must be an integer ≥ {minimum}, got {n_samples!r}")
 
 
+def _check_positive(name: str, n: object, what: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{name} must be a positive integer ({what}), got {n!r}")
+
+
 def _shuffle_and_noise(X: list[list[float]], y: list, noise: float, rng: random.Random) -> Dataset:
     """Shuffle (X, y) together, then add N(0, noise²) to every coordinate (sklearn's order)."""
     if noise < 0:
@@ -75,6 +80,7 @@ def xor(n_samples: int = 4, noise: float = 0.0, seed: int = 0, labels: tuple = (
 
 def spirals(n_samples: int = 100, n_classes: int = 3, noise: float = 0.2, seed: int = 0) -> Dataset:
     """K interleaved spiral arms (CS231n's): x = r(sin t, cos t), r ∈ [0, 1]; y = class index 0…K−1."""
+    _check_positive("n_classes", n_classes, "the number of spiral arms, e.g. 3")
     _check_n(n_samples, minimum=n_classes)
     rng = random.Random(seed)
     X, y = [], []
@@ -97,9 +103,12 @@ def blobs(
 ) -> Dataset:
     """Gaussian clusters, as sklearn's make_blobs: centers drawn in ``center_box``; y = cluster index."""
     rng = random.Random(seed)
+    _check_positive("n_features", n_features, "the dimension of each point")
     if isinstance(centers, int):
         centers = [[rng.uniform(*center_box) for _ in range(n_features)] for _ in range(centers)]
     centers = [list(map(float, c)) for c in centers]
+    if not centers:
+        raise ValueError("blobs: centers must be a positive number of clusters or a non-empty list of points")
     _check_n(n_samples, minimum=len(centers))
     X, y = [], []
     for k, c in enumerate(centers):
@@ -134,13 +143,15 @@ def minibatches(X: Sequence, y: Sequence, batch_size: int, seed: int | random.Ra
 
 
 def train_test_split(X: Sequence, y: Sequence, test_fraction: float = 0.25, seed: int = 0) -> tuple:
-    """(X_train, X_test, y_train, y_test): a seeded random ``test_fraction`` of the samples held out."""
+    """(X_train, X_test, y_train, y_test): a seeded random ``test_fraction`` of the samples (≥ 1, < all) held out."""
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}; they must match")
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+    if len(X) < 2:
+        raise ValueError(f"train_test_split needs at least 2 samples (one to train, one to test), got {len(X)}")
     order = list(range(len(X)))
     random.Random(seed).shuffle(order)
-    n_test = max(1, round(test_fraction * len(X)))
+    n_test = min(max(1, round(test_fraction * len(X))), len(X) - 1)  # neither side empty
     test, train = order[:n_test], order[n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]

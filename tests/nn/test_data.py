@@ -86,6 +86,12 @@ def test_train_test_split_partitions_the_data():
     assert all(x[0] == t for x, t in zip(Xtr + Xte, ytr + yte))
 
 
+@pytest.mark.parametrize("test_fraction", [0.01, 0.5, 0.99])
+def test_train_test_split_of_two_samples_keeps_one_on_each_side(test_fraction):
+    Xtr, Xte, ytr, yte = data.train_test_split([[0.0], [1.0]], [0, 1], test_fraction=test_fraction)
+    assert len(ytr) == len(yte) == 1 and sorted(ytr + yte) == [0, 1] and [Xtr[0][0], Xte[0][0]] == ytr + yte
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -94,6 +100,11 @@ def test_train_test_split_partitions_the_data():
         (lambda: list(data.minibatches([[1.0]], [1, 2], 1)), "1 samples but y has 2"),
         (lambda: list(data.minibatches([[1.0]], [1], 0)), "batch_size"),
         (lambda: data.train_test_split([[1.0]], [1], test_fraction=1.0), "test_fraction"),
+        (lambda: data.train_test_split([[1.0]], [1]), "needs at least 2 samples"),
+        (lambda: data.blobs(10, centers=0), "centers must be a positive number of clusters"),
+        (lambda: data.blobs(10, centers=[]), "centers must be a positive number of clusters"),
+        (lambda: data.blobs(10, n_features=0), "n_features must be a positive integer"),
+        (lambda: data.spirals(10, n_classes=0), "n_classes must be a positive integer"),
         (lambda: data.encoder_838("bits"), "targets"),
     ],
 )
