@@ -62,6 +62,9 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "const")
+    # numpy defers to Value's operators instead of broadcasting over an array, so that
+    # Value(2.) * np.array([1., 2.]) raises TypeError rather than giving an array of Values.
+    __array_ufunc__ = None
 
     def __init__(self, data: float, label: str = "") -> None:
         self.data = data if type(data) is float else _as_float(data)

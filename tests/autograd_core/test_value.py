@@ -96,6 +96,15 @@ def test_value_operators_with_numpy_scalars_give_values(scalar):
     assert x.grad == 2.0
 
 
+@pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow])
+def test_value_operator_with_numpy_array_raises_instead_of_an_array_of_values(op):
+    # numpy used to broadcast the operator over the array, giving an object array of Values.
+    with pytest.raises(TypeError):
+        op(Value(2.0), np.array([1.0, 2.0]))
+    with pytest.raises(TypeError):
+        op(np.array([1.0, 2.0]), Value(2.0))
+
+
 @pytest.mark.parametrize("other", ["a", None, [1.0], 1j, object()])
 @pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow])
 def test_value_operator_rejects_unsupported_operand(op, other):
