@@ -6,7 +6,7 @@
     viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
 """
 
-from .dot import Digraph, GraphTooLarge, draw_graph, render
+from .dot import Digraph, GraphTooLarge, draw_graph, neuron_part, render
 from .plots import plot_activations, plot_decision_boundary, plot_history
 from .renderer import RendererNotFound, RenderError, find_renderer
 from .stepper import backward_html
@@ -23,6 +23,7 @@ __all__ = [
     "backward_steps",
     "draw_graph",
     "find_renderer",
+    "neuron_part",
     "plot_activations",
     "plot_decision_boundary",
     "plot_history",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from autograd_core import Value
 
-from .dot import MAX_NODES, GraphTooLarge, render
+from .dot import MAX_NODES, GraphTooLarge, neuron_part, render
 from .expressions import EXPRESSIONS
 from .plots import plot_activations
 from .renderer import RendererNotFound, RenderError
@@ -69,10 +69,22 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--input", type=float, nargs="+", required=True, metavar="X", help="the input numbers")
     m.add_argument("--output-index", type=int, default=1, metavar="K",
                    help="which of the model's outputs to draw, from 1 (default 1)")
+    m.add_argument("--neuron", metavar="NAME", help="draw one neuron, e.g. L1.N3: its nodes with the layer below "
+                   "as inputs, and the grads of its output")
     graph_options(m)
     a = sub.add_parser("activations", help="plot each activation of the op table and its derivative")
     a.add_argument("-o", "--output-file", default="activations.png", help="a .png or .svg (default activations.png)")
     return p
+
+
+def too_large(error: GraphTooLarge, command: str) -> str:
+    """GraphTooLarge in the command line's words: its options, not Python calls."""
+    text = (f"this graph has {error.nodes} nodes ({error.values} values, {error.ops} ops), more than --max-nodes "
+            f"{error.max_nodes}, too many for a readable picture.")
+    if error.neurons and command == "model":
+        return (f"{text} It holds {len(error.neurons)} neurons ({error.neurons[0]} … {error.neurons[-1]}). Draw one "
+                f"neuron with --neuron {error.neurons[0]} (any of them), or everything with --max-nodes 0.")
+    return f"{text} Draw it anyway with --max-nodes 0."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,13 +98,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             root = EXPRESSIONS[args.name]()
         else:
             root = load_model_output(args.path, args.input, args.output_index)
+        stop = set()
+        if getattr(args, "neuron", None):
+            root, stop = neuron_part(root, args.neuron)
         limit = args.max_nodes or None
         if not args.no_backward:
             root.backward()
-        print(render(root, args.output_file, rankdir=args.rankdir, max_nodes=limit))
+        print(render(root, args.output_file, rankdir=args.rankdir, max_nodes=limit, stop_at=stop))
         if args.html:
-            print(backward_html(root, args.html, max_nodes=limit))
-    except (GraphTooLarge, RendererNotFound, RenderError, ValueError, OSError) as error:
+            print(backward_html(root, args.html, max_nodes=limit, stop_at=stop))
+    except GraphTooLarge as error:
+        print(f"python -m viz: error: {too_large(error, args.command)}", file=sys.stderr)
+        return 1
+    except (RendererNotFound, RenderError, ValueError, OSError) as error:
         print(f"python -m viz: error: {error}", file=sys.stderr)
         return 1
     return 0

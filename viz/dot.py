@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import graphviz
@@ -37,10 +37,6 @@ NOT_FINITE_BORDER = "#d62728"
 
 NEURON_OUTPUT = re.compile(r"L(\d+)\.N(\d+)")
 NEURON_PARAMETER = re.compile(r"L(\d+)\.N(\d+)\.(?:w\d+|b)")
-
-
-class GraphTooLarge(ValueError):
-    """More nodes than ``max_nodes``: draw a part of the graph instead."""
 
 
 class Digraph(graphviz.Digraph):
@@ -125,8 +121,9 @@ def node_names(order: list[Value]) -> dict[Value, str]:
         elif not v.parents:
             names[v] = fmt(v.data)
         else:
-            expr = expression(v, [names[p] for p in v.parents])
-            names[v] = expr if len(expr) <= SHORT and expr not in used else f"v{k}"
+            args = [names.get(p) for p in v.parents]  # a part's inputs have parents outside the part
+            expr = expression(v, args) if None not in args else ""
+            names[v] = expr if expr and len(expr) <= SHORT and expr not in used else f"v{k}"
             used.add(names[v])
     return names
 
@@ -161,16 +158,54 @@ def neuron_clusters(order: list[Value]) -> dict[Value, tuple[int, int]]:
     return where
 
 
-def too_large_message(values: int, ops: int, max_nodes: int, where: dict[Value, tuple[int, int]]) -> str:
-    """What ``GraphTooLarge`` says: how many nodes, and which part to draw instead."""
-    neurons = sorted(set(where.values()))
-    held = f" It holds {len(neurons)} neurons (L1.N1 … L{neurons[-1][0]}.N{neurons[-1][1]})." if neurons else ""
-    return (
-        f"this graph has {values + ops} nodes ({values} values, {ops} ops), more than max_nodes={max_nodes}, "
-        f"too many for a readable picture.{held} Draw a part instead: one neuron's output for one input "
-        "(e.g. draw_graph(model.layers[0].neurons[0]([0.5, -1.2]))), one sample's loss instead of a batch's, "
-        "or pass max_nodes=None to draw it all anyway."
-    )
+def part_order(root: Value, stop_at: Collection[Value] = ()) -> list[Value]:
+    """The nodes up to ``root`` in topological order, without what lies below the nodes of ``stop_at``."""
+    order = topological_order(root)
+    if not stop_at:
+        return order
+    keep, stack = {root}, [root]
+    while stack:
+        v = stack.pop()
+        if v is root or v not in stop_at:
+            for p in v.parents:
+                if p not in keep:
+                    keep.add(p)
+                    stack.append(p)
+    return [v for v in order if v in keep]
+
+
+def neuron_part(root: Value, name: str) -> tuple[Value, set[Value]]:
+    """The output of nn's neuron ``name`` (e.g. ``"L1.N3"``) below ``root``, and the other neurons' outputs
+    below it: ``draw_graph(out, stop_at=others)`` draws that one neuron with the layer below as its inputs."""
+    outputs = {v.label: v for v in topological_order(root) if v.parents and NEURON_OUTPUT.fullmatch(v.label)}
+    if name not in outputs:
+        names = sorted(outputs, key=neuron_key)
+        known = f"it has {len(names)} neurons, {names[0]} … {names[-1]}" if names else "it has no nn neurons"
+        raise ValueError(f"no neuron {name!r} in this graph: {known}")
+    out = outputs[name]
+    return out, {v for v in topological_order(out)[:-1] if v.parents and NEURON_OUTPUT.fullmatch(v.label)}
+
+
+def neuron_key(name: str) -> tuple[int, int]:
+    """``"L2.N10"`` → (2, 10), to sort neuron names as numbers."""
+    m = NEURON_OUTPUT.fullmatch(name)
+    return int(m[1]), int(m[2])
+
+
+class GraphTooLarge(ValueError):
+    """More nodes than ``max_nodes``: draw a part of the graph instead (``.neurons`` lists nn's neurons in it)."""
+
+    def __init__(self, values: int, ops: int, max_nodes: int, neurons: list[str]) -> None:
+        self.values, self.ops, self.max_nodes, self.neurons = values, ops, max_nodes, neurons
+        self.nodes = values + ops
+        held = f" It holds {len(neurons)} neurons ({neurons[0]} … {neurons[-1]})." if neurons else ""
+        example = neurons[0] if neurons else "L1.N1"
+        super().__init__(
+            f"this graph has {self.nodes} nodes ({values} values, {ops} ops), more than max_nodes={max_nodes}, "
+            f"too many for a readable picture.{held} Draw a part instead: one neuron, with the layer below as its "
+            f"inputs (out, others = viz.neuron_part(root, {example!r}); viz.draw_graph(out, stop_at=others)), "
+            "one sample's loss instead of a batch's, or pass max_nodes=None to draw it all anyway."
+        )
 
 
 def draw_graph(
@@ -179,6 +214,7 @@ def draw_graph(
     grads: bool | Mapping[Value, float] = True,
     edge_values: bool = True,
     max_nodes: int | None = MAX_NODES,
+    stop_at: Collection[Value] = (),
 ) -> Digraph:
     """The graph below ``root`` with data, grads, local derivatives ∂v_j/∂v_i and messages.
 
@@ -187,18 +223,21 @@ def draw_graph(
     ``backward()`` calls) shows both.  False shows none; a mapping node → ∂L/∂v shows those.
 
     Nodes of one nn neuron (labels ``L{l}.N{n}…``) are grouped in a cluster per neuron inside one
-    per layer.  Raises ``GraphTooLarge`` beyond ``max_nodes`` (``None``: no limit).
+    per layer.  Raises ``GraphTooLarge`` beyond ``max_nodes`` (``None``: no limit).  The nodes of
+    ``stop_at`` are drawn as inputs of a part: what lies below them is left out (see ``neuron_part``).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph takes the Value at the top of a graph, got {type(root).__name__}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
-    order = topological_order(root)
+    stop = set(stop_at) - {root}
+    order = part_order(root, stop)
     index = {v: k for k, v in enumerate(order)}
-    n_ops = sum(1 for v in order if v.parents)
+    opened = {v for v in order if v.parents and v not in stop}  # drawn with their op and parents
     where = neuron_clusters(order)
-    if max_nodes is not None and len(order) + n_ops > max_nodes:
-        raise GraphTooLarge(too_large_message(len(order), n_ops, max_nodes, where))
+    if max_nodes is not None and len(order) + len(opened) > max_nodes:
+        outputs = {f"L{layer}.N{n}" for v, (layer, n) in where.items() if v in index}
+        raise GraphTooLarge(len(order), len(opened), max_nodes, sorted(outputs, key=neuron_key))
     accumulated: dict[Value, float] = {}  # leaves whose grad field holds more than this root's ∂L/∂v
     if isinstance(grads, Mapping):
         grad_of, show_grads = grads, True
@@ -222,6 +261,8 @@ def draw_graph(
     if edge_values:
         legend.append("edge: local = ∂child/∂parent" + (f", msg = ∂{name}/∂child × local" if show_grads else ""))
     legend.append("double border: named leaf (parameter, input); dashed, white: constant")
+    if stop & set(order):
+        legend.append("dashed, rounded: computed outside this part (what it is made from is not drawn)")
     if accumulated:
         legend.append(f"grad … (accumulated): a leaf's grad field, summed over several backward() calls; "
                       f"this {name}: one BACKWARD of this graph (the messages add up to it)")
@@ -258,16 +299,18 @@ def draw_graph(
             else:  # a constant: just its number
                 lines.append(fmt(v.data))
             style = {"shape": "box", "style": "filled,rounded", "fillcolor": colour, "fontcolor": font_colour(colour)}
-            if not v.parents and v.label:
+            if v in stop:
+                style.update(style="filled,rounded,dashed")
+            elif not v.parents and v.label:
                 style.update(style="filled", peripheries="2")
             elif not v.parents:
                 style.update(style="filled,dashed", color="#808080", fontsize="10")
             if v in not_finite:
                 style.update(color=NOT_FINITE_BORDER, penwidth="2")
-            kind = "interior" if v.parents else ("parameter" if v.label else "constant")
+            kind = ("input" if v in stop else "interior") if v.parents else ("parameter" if v.label else "constant")
             graph.node(f"v{k}", "\n".join(lines), id=f"v{k}", **{"class": f"value {kind}"},
                        tooltip=f"{dot_text(v.label or 'v')}: data={v.data!r} grad={grad!r}", **style)
-            if v.parents:
+            if v in opened:
                 graph.node(f"o{k}", op_symbol(v), id=f"o{k}", shape="ellipse", style="filled", fillcolor="#eeeeee",
                            color="#808080", fontsize="10", **{"class": f"op {v.op}"}, tooltip=OPS[v.op].formula)
 
@@ -281,7 +324,7 @@ def draw_graph(
                     add_nodes(cn, nodes)
 
     for v in order:
-        if not v.parents:
+        if v not in opened:
             continue
         k = index[v]
         g.edge(f"o{k}", f"v{k}", id=f"r{k}")

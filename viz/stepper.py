@@ -12,11 +12,12 @@ import html
 import json
 import math
 import os
+from collections.abc import Collection
 from pathlib import Path
 
-from autograd_core import OPS, Value, topological_order
+from autograd_core import OPS, Value
 
-from .dot import MAX_NODES, draw_graph, fmt, node_names
+from .dot import MAX_NODES, draw_graph, fmt, node_names, part_order
 from .renderer import render_source
 from .steps import backward_steps
 
@@ -38,15 +39,20 @@ def in_fraction(name: str) -> str:
     return f"({name})" if any(c in name for c in " +-−*×÷/·^²()|") else name
 
 
-def steps_data(root: Value) -> dict:
-    """The page's JSON: per step the node's id and name, its messages as text and numbers, and the sum."""
-    order = topological_order(root)
+def steps_data(root: Value, stop_at: Collection[Value] = ()) -> dict:
+    """The page's JSON: per step the node's id and name, its messages as text and numbers, and the sum.
+
+    With ``stop_at`` (as for ``draw_graph``), only the drawn part's nodes have steps."""
+    stop = set(stop_at) - {root}
+    order = part_order(root, stop)
     index = {v: k for k, v in enumerate(order)}
     labels = node_names(order)  # the names the picture shows
     names = {v: in_fraction(label) for v, label in labels.items()}
     top = names[root]
     steps = []
     for s in backward_steps(root):
+        if s.node not in index:
+            continue
         name = names[s.node]
         messages = [
             {
@@ -67,7 +73,9 @@ def steps_data(root: Value) -> dict:
         else:
             terms = " + ".join(f"{factor(m.upstream)}·{factor(m.local)}" for m in s.messages)
             equation = f"∂{top}/∂{name} = {terms} = {total}"
-        kind = "interior node" if s.node.parents else ("named leaf" if s.node.label else "constant")
+        kind = "named leaf" if s.node.label else "constant"
+        if s.node.parents:
+            kind = "computed outside this part" if s.node in stop else "interior node"
         steps.append({"node": f"v{index[s.node]}", "name": labels[s.node], "kind": kind, "grad": number(s.grad),
                       "gradText": fmt(s.grad), "equation": equation, "messages": messages})
     return {"root": top, "steps": steps}
@@ -80,16 +88,18 @@ def script_json(data: dict) -> str:
 
 
 def backward_html(root: Value, path: str | os.PathLike, title: str | None = None,
-                  max_nodes: int | None = MAX_NODES) -> Path:
-    """Write the step-by-step BACKWARD page for L = ``root`` to ``path`` (one file: SVG, JSON, script)."""
+                  max_nodes: int | None = MAX_NODES, stop_at: Collection[Value] = ()) -> Path:
+    """Write the step-by-step BACKWARD page for L = ``root`` to ``path`` (one file: SVG, JSON, script).
+
+    ``stop_at`` draws and steps through a part, as for ``draw_graph`` (see ``viz.neuron_part``)."""
     steps = backward_steps(root)
-    graph = draw_graph(root, grads={s.node: s.grad for s in steps}, max_nodes=max_nodes)
+    graph = draw_graph(root, grads={s.node: s.grad for s in steps}, max_nodes=max_nodes, stop_at=stop_at)
     svg = render_source(graph.source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG is inline in HTML
     title = title or f"BACKWARD() on {root.label or 'L'}, step by step"
     page = (PAGE.replace("%TITLE%", html.escape(title))
             .replace("%SVG%", svg)
-            .replace("%DATA%", script_json(steps_data(root))))
+            .replace("%DATA%", script_json(steps_data(root, stop_at))))
     path = Path(path)
     path.write_text(page, encoding="utf-8")
     return path

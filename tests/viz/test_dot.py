@@ -7,7 +7,7 @@ import pytest
 from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
 
 from autograd_core import OPS, Value, topological_order
-from viz import GraphTooLarge, draw_graph, render
+from viz import GraphTooLarge, draw_graph, neuron_part, render
 from viz.dot import NEGATIVE, NOT_FINITE, POSITIVE, fill, fmt, neuron_clusters, node_names
 from viz.expressions import square
 from viz.renderer import render_source
@@ -145,9 +145,42 @@ def test_draw_graph_too_large_says_how_many_and_what_to_draw():
         v = v * x + 1.0
     order = topological_order(v)
     count = len(order) + sum(1 for n in order if n.parents)
-    with pytest.raises(GraphTooLarge, match=rf"{count} nodes .*max_nodes=250.*one neuron.*one sample"):
+    with pytest.raises(GraphTooLarge, match=rf"{count} nodes .*max_nodes=250.*one neuron.*one sample") as info:
         draw_graph(v)
+    assert (info.value.nodes, info.value.max_nodes, info.value.neurons) == (count, 250, [])
     assert draw_graph(v, max_nodes=None).source.count("->") > 400
+
+
+def tanh_mlp():
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 2, 1], activation="tanh", seed=4)
+    return model, model([0.5, -1.2])
+
+
+def test_draw_graph_too_large_mlp_names_its_neurons_and_neuron_part():
+    _, out = tanh_mlp()
+    with pytest.raises(GraphTooLarge, match=r"6 neurons \(L1.N1 … L3.N1\).*viz.neuron_part\(root, 'L1.N1'\)") as info:
+        draw_graph(out, max_nodes=20)
+    assert info.value.neurons == ["L1.N1", "L1.N2", "L1.N3", "L2.N1", "L2.N2", "L3.N1"]
+
+
+def test_draw_graph_neuron_part_draws_one_neuron_with_the_layer_below_as_inputs():
+    model, out = tanh_mlp()
+    neuron, others = neuron_part(out, "L2.N1")
+    assert neuron.label == "L2.N1" and {v.label for v in others} == {"L1.N1", "L1.N2", "L1.N3"}
+    neuron.backward()
+    source = draw_graph(neuron, stop_at=others).source
+    groups = svg_groups(svg_of(neuron, stop_at=others))
+    shown = {lines[0]: lines for lines in groups.values() if lines}
+    assert {"L2.N1.w1", "L2.N1.w3", "L2.N1.b", "L1.N1", "L1.N3"} <= set(shown)
+    assert not any(name.startswith(("L1.N1.", "L2.N2", "L3", "x")) for name in shown)  # nothing below the inputs
+    assert len(re.findall(r'class="value input"', source)) == 3 and "computed outside this part" in source
+    # ∂(L2.N1)/∂(L1.Nj) = (1 − tanh²)·w_j: the grads are those of the neuron's own output
+    w = [p.data for p in model.layers[1].neurons[0].parameters()[:3]]
+    for j in range(3):
+        assert number(shown[f"L1.N{j + 1}"][2]) == pytest.approx((1 - neuron.data**2) * w[j], rel=5e-4)
+    with pytest.raises(ValueError, match=r"no neuron 'L4.N1' in this graph: it has 6 neurons, L1.N1 … L3.N1"):
+        neuron_part(out, "L4.N1")
 
 
 def test_draw_graph_rejects_non_values():

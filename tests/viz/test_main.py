@@ -50,10 +50,38 @@ def test_main_model_errors_are_one_clear_line(tmp_path):
     assert done.returncode == 2 and "invalid float value" in done.stderr  # numbers only: nothing is evaluated
 
 
+def test_main_too_large_graph_gives_command_line_advice(tmp_path, capsys):
+    assert main(["expr", "neuron", "--max-nodes", "10", "-o", str(tmp_path / "g.svg")]) == 1
+    err = capsys.readouterr().err
+    assert "more than --max-nodes 10" in err and "Draw it anyway with --max-nodes 0." in err
+    assert "max_nodes=" not in err and "draw_graph" not in err  # no Python advice on the command line
+
+
+def test_main_model_too_large_points_to_neuron_and_max_nodes(tmp_path, capsys):
+    nn = pytest.importorskip("nn")
+    nn.MLP(2, [4, 4, 1], seed=1).save(tmp_path / "m.json")
+    assert main(["model", str(tmp_path / "m.json"), "--input", "0.5", "-1.2", "--max-nodes", "50"]) == 1
+    err = capsys.readouterr().err
+    assert "9 neurons (L1.N1 … L3.N1). Draw one neuron with --neuron L1.N1" in err and "--max-nodes 0" in err
+    assert "neuron_part" not in err
+
+
 @needs_renderer
-def test_main_too_large_graph_says_so(tmp_path):
-    done = run("expr", "neuron", "--max-nodes", "10", cwd=tmp_path)
-    assert done.returncode == 1 and "more than max_nodes=10" in done.stderr
+def test_main_model_neuron_draws_one_neuron_and_its_page(tmp_path):
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=1)
+    model.save(tmp_path / "m.json")
+    neuron = model.layers[1].neurons[2]
+    hidden = model.layers[0]([0.5, -1.2])
+    done = run("model", "m.json", "--input", "0.5", "-1.2", "--neuron", "L2.N3", "-o", "n.svg", "--html", "n.html",
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    texts = [t.text for t in ET.parse(tmp_path / "n.svg").iter("{http://www.w3.org/2000/svg}text")]
+    assert {"L2.N3.w1", "L2.N3.w4", "L2.N3.b", "L1.N1", "L1.N4"} <= set(texts)
+    assert not any(t and t.startswith(("L1.N1.", "L2.N1", "L3.N1", "x1")) for t in texts)  # one neuron only
+    out = neuron(hidden)
+    assert f"data {out.data:.4g}" in texts and "grad 1" in texts  # the grads are ∂(L2.N3)/∂v
+    assert "L2.N3.w4" in (tmp_path / "n.html").read_text()
 
 
 def test_main_renderer_failure_is_one_clear_line(tmp_path, monkeypatch, capsys):

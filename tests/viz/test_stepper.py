@@ -15,8 +15,8 @@ import pytest
 from viz_helpers import needs_renderer, seed_000
 
 from autograd_core import Value, gradients, reverse_topological_order, topological_order
-from viz import backward_html
-from viz.dot import fmt
+from viz import backward_html, neuron_part
+from viz.dot import fmt, part_order
 from viz.expressions import square
 from viz.stepper import script_json, steps_data
 
@@ -211,6 +211,21 @@ def test_script_json_writes_non_finite_numbers_as_strings():
     assert grads["a"] == "nan" and data["steps"][0]["grad"] == 1.0
     assert any(m["local"] == "inf" for step in data["steps"] for m in step["messages"])
     assert any("−∞" in step["equation"] or "∞" in step["equation"] for step in data["steps"])
+
+
+def test_steps_data_of_a_neuron_part_steps_only_through_the_drawn_nodes():
+    nn = pytest.importorskip("nn")
+    out = nn.MLP(2, [3, 2, 1], activation="tanh", seed=4)([0.5, -1.2])
+    neuron, others = neuron_part(out, "L2.N1")
+    drawn = part_order(neuron, others)
+    index = {v: k for k, v in enumerate(drawn)}
+    engine = gradients(neuron)
+    steps = steps_data(neuron, others)["steps"]
+    assert [s["node"] for s in steps] == [f"v{index[v]}" for v in reverse_topological_order(neuron) if v in index]
+    assert all(s["grad"] == pytest.approx(engine[drawn[int(s["node"][1:])]], rel=1e-12) for s in steps)
+    inputs = [s for s in steps if s["kind"] == "computed outside this part"]
+    assert sorted(s["name"] for s in inputs) == ["L1.N1", "L1.N2", "L1.N3"]
+    assert {m["child"] for s in steps for m in s["messages"]} <= {f"v{k}" for k in index.values()}
 
 
 def test_script_json_cannot_end_the_script_block():
