@@ -32,8 +32,17 @@ class Optimizer:
 
     @property
     def lr(self) -> float:
-        """α_k, the rate the next ``step()`` uses."""
-        return self.base_lr if self.schedule is None else self.base_lr * self.schedule(self.k)
+        """α_k, the rate the next ``step()`` uses; ``ValueError`` if a schedule makes it negative or not finite."""
+        if self.schedule is None:
+            return self.base_lr
+        factor = self.schedule(self.k)
+        rate = self.base_lr * factor
+        if not rate >= 0 or not math.isfinite(rate):
+            raise ValueError(
+                f"the schedule gave α_{self.k} = {rate!r} (lr {self.base_lr!r} × {factor!r}); "
+                "a learning rate must be finite and ≥ 0 (a negative one ascends the loss)"
+            )
+        return rate
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 (leaves accumulate across ``backward()`` calls)."""
@@ -88,6 +97,8 @@ class Adam(Optimizer):
         super().__init__(params, lr, weight_decay, schedule)
         if not all(0.0 <= b < 1.0 for b in betas):
             raise ValueError(f"betas must be in [0, 1), got {betas!r}")
+        if not eps > 0 or not math.isfinite(eps):
+            raise ValueError(f"eps must be a small positive number (1e-8 is usual), got {eps!r}; it keeps m̂/√v̂ finite")
         self.betas = betas
         self.eps = eps
         self.m = [0.0] * len(self.params)

@@ -89,8 +89,22 @@ def test_zero_grad_clears_accumulated_grads():
         (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), "momentum must be in"),
         (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1.0), "weight_decay"),
         (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), "betas"),
+        (lambda: Adam([Value(1.0)], eps=-1.0), r"eps must be a small positive number \(1e-8 is usual\), got -1\.0"),
+        (lambda: Adam([Value(1.0)], eps=0.0), "eps must be a small positive number"),
+        (lambda: Adam([Value(1.0)], eps=float("nan")), "eps must be a small positive number"),
     ],
 )
 def test_optimizers_reject_bad_settings(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_optimizer_refuses_a_schedule_that_gives_a_negative_rate():
+    w = Value(1.0)
+    w.grad = 1.0
+    opt = SGD([w], lr=0.5, schedule=lambda k: 1.0 - k)  # a user's schedule: 1, 0, −1, …
+    opt.step()
+    opt.step()
+    with pytest.raises(ValueError, match=r"the schedule gave α_2 = -0\.5 \(lr 0\.5 × -1\.0\)"):
+        opt.step()
+    assert w.data == 0.5 and opt.k == 2  # the refused step changed nothing

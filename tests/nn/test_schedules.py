@@ -25,8 +25,18 @@ def test_constant_is_one():
     assert {schedules.constant()(k) for k in range(10)} == {1.0}
 
 
-def test_schedules_reject_bad_periods():
-    with pytest.raises(ValueError, match="steps must be ≥ 1"):
-        schedules.linear(0)
-    with pytest.raises(ValueError, match="every must be ≥ 1"):
-        schedules.step(0)
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: schedules.linear(0), "steps must be ≥ 1"),
+        (lambda: schedules.step(0), "every must be ≥ 1"),
+        (lambda: schedules.linear(10, end=-1.0), r"end must be a finite factor ≥ 0, got -1\.0"),
+        (lambda: schedules.linear(10, end=float("nan")), "end must be a finite factor ≥ 0"),
+        (lambda: schedules.step(5, gamma=-0.5), r"gamma must be a finite factor > 0, got -0\.5"),
+        (lambda: schedules.step(5, gamma=0.0), "gamma must be a finite factor > 0"),
+    ],
+)
+def test_schedules_reject_settings_that_give_no_or_negative_rates(make, message):
+    # linear(10, end=-1) reached α = −lr (gradient ascent) at k = 10; step(gamma=−0.5) alternated signs.
+    with pytest.raises(ValueError, match=message):
+        make()
