@@ -110,7 +110,10 @@ def _pow(x: float, n: float) -> float:
 
 
 def _check_derivative_power(name: str, x: float, n: float) -> None:
-    # The rule's x^(n−1) can overflow where xⁿ does not (x near 0, n < 1): say so here, not later.
+    # The rule's x^(n−1) can overflow where xⁿ does not: only for |x| < 1 and n < 1 (elsewhere
+    # |x|^(n−1) ≤ max(1, |x|ⁿ)), so only there is it computed, to say so here rather than later.
+    if not (n < 1.0 and -1.0 < x < 1.0):
+        return
     try:
         x ** (n - 1.0)
     except OverflowError:

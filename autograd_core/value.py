@@ -87,11 +87,21 @@ class Value:
     __truediv__, __rtruediv__ = _binary_method(ops.DIV), _binary_method(ops.DIV, reflected=True)
 
     def __pow__(self, other: Value | float) -> Value:
-        if type(other) is Value:
+        """v = selfⁿ for a number n (kept in ``const``), or self ** b with a Value exponent b."""
+        t = type(other)
+        if t is float or t is int:
+            n = float(other)
+        elif t is Value:
             return _powv(self, other)
-        if not isinstance(other, numbers.Real):
+        elif isinstance(other, numbers.Real):
+            n = float(other)
+        else:
             return NotImplemented
-        return _make(ops.POW, (self,), float(other))
+        x = self.data
+        v = _pow_forward(x, n)
+        out = _node(v, "pow", (self,), _pow_local(x, v, n))
+        out.const = n
+        return out
 
     __rpow__ = _binary_method(ops.POWV, reflected=True)
 
@@ -122,9 +132,14 @@ class Value:
 
 def _lift(other: object) -> Value:
     """A plain number on the other side of an operator becomes a constant leaf."""
-    if type(other) is Value:
+    t = type(other)
+    if t is float:  # the hot path: no ABC check, no __init__
+        return _node(other, "", (), ())
+    if t is Value:
         return other
-    if isinstance(other, numbers.Real):
+    if t is int:
+        return _node(float(other), "", (), ())
+    if isinstance(other, numbers.Real):  # bool, numpy scalars, fractions …
         return Value(float(other))
     return NotImplemented  # Python then raises TypeError naming both operand types
 
@@ -175,3 +190,4 @@ def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> V
 
 
 _powv = _binary_method(ops.POWV)  # a ** b with a Value exponent b
+_pow_forward, _pow_local = ops.POW.forward, ops.POW.local  # x ** n on the hot path, from the table

@@ -105,6 +105,32 @@ def test_value_operator_with_numpy_array_raises_instead_of_an_array_of_values(op
         op(np.array([1.0, 2.0]), Value(2.0))
 
 
+@pytest.mark.parametrize("other", [1.5, 2, True, np.float64(1.5), np.int64(2), np.float32(0.5)])
+def test_value_operator_lifts_a_number_to_a_constant_leaf(other):
+    x = Value(3.0, label="x")
+    for v, expected in ((x + other, 3.0 + float(other)), (other * x, 3.0 * float(other))):
+        c = next(p for p in v.parents if p is not x)
+        assert type(c) is Value and type(c.data) is float and c.data == float(other)
+        assert (c.op, c.label, c.parents, c.local_grads, c.const, c.grad) == ("", "", (), (), None, 0.0)
+        assert v.data == expected
+
+
+@pytest.mark.parametrize(("n", "const"), [(2, 2.0), (2.0, 2.0), (np.int64(3), 3.0), (True, 1.0), (-0.5, -0.5)])
+def test_value_pow_records_a_float_exponent_and_its_rule(n, const):
+    x = Value(4.0)
+    v = x**n
+    assert (v.op, v.const, type(v.const), v.parents) == ("pow", const, float, (x,))
+    assert v.data == 4.0**const and v.local_grads == (const * 4.0 ** (const - 1.0),)
+
+
+def test_value_pow_derivative_overflow_is_still_named_for_small_and_large_bases():
+    # The check of the rule's x^(n−1) runs only where it can overflow (|x| < 1, n < 1).
+    with pytest.raises(OverflowError, match=r"pow: -1e-200 \*\* -1.0 .*derivative"):
+        Value(-1e-200) ** -1
+    assert (Value(1e200) ** -0.5).local_grads == (-0.5 * 1e200**-1.5,)
+    assert (Value(1e-100) ** 3).local_grads == (3.0 * 1e-200,)
+
+
 @pytest.mark.parametrize("other", ["a", None, [1.0], 1j, object()])
 @pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow])
 def test_value_operator_rejects_unsupported_operand(op, other):
