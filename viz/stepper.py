@@ -36,7 +36,7 @@ def number(x: float) -> float | str:
 
 def in_fraction(name: str) -> str:
     """A name inside ∂L/∂…, in parentheses when it is an expression (``∂L/∂(y − u)``)."""
-    return f"({name})" if any(c in name for c in " +-−*×÷/·^²()|") else name
+    return f"({name})" if any(c in name for c in " +-−*×÷/·^²()|") or name[:1].isdigit() else name
 
 
 def steps_data(root: Value, stop_at: Collection[Value] = ()) -> dict:
@@ -111,7 +111,10 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>%TITLE%</title>
 <style>
-body { font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }
+html, body { height: 100%; margin: 0; }
+/* The page itself never scrolls: only the graph does, so the controls and panel stay in view. */
+body { font-family: Helvetica, Arial, sans-serif; color: #222; padding: 1em; box-sizing: border-box;
+       display: flex; flex-direction: column; }
 h1 { font-size: 1.2em; margin: 0 0 .4em 0; }
 #controls button { font-size: 1em; padding: .2em .8em; margin-right: .3em; }
 #frame { margin-left: .8em; font-weight: bold; }
@@ -119,7 +122,8 @@ h1 { font-size: 1.2em; margin: 0 0 .4em 0; }
 #equation { font-size: 1.25em; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 #messages { margin: .4em 0 0 0; padding-left: 1.2em; font-size: .95em; }
 #hint { color: #666; font-size: .85em; }
-#graph { overflow: auto; max-height: 75vh; border-top: 1px solid #ddd; }
+#graph { overflow: auto; flex: 1 1 auto; min-height: 8em; border-top: 1px solid #ddd; }
+#graph.fit svg { width: 100%; height: auto; }
 .current path, .current polygon { stroke: #000 !important; stroke-width: 4px; }
 .sender path, .sender polygon { stroke: #542788 !important; stroke-width: 2.5px; }
 .incoming path { stroke: #542788 !important; stroke-width: 3px; }
@@ -133,6 +137,7 @@ h1 { font-size: 1.2em; margin: 0 0 .4em 0; }
 <button id="prev" type="button">&#9664; Prev</button>
 <button id="play" type="button">Play</button>
 <button id="next" type="button">Next &#9654;</button>
+<button id="fit" type="button">Fit to width</button>
 <span id="frame"></span>
 </div>
 <div id="panel">
@@ -142,7 +147,9 @@ h1 { font-size: 1.2em; margin: 0 0 .4em 0; }
 </div>
 <div id="hint">Each node's grad is the sum of the messages from its children:
 ∂L/∂v<sub>i</sub> = Σ<sub>j</sub> ∂L/∂v<sub>j</sub> · ∂v<sub>j</sub>/∂v<sub>i</sub>.
-Keys: &#8592; &#8594; step, space plays.  Grads appear as they become final; ? is not known yet.</div>
+Keys: &#8592; &#8594; step, space plays,
+f fits the graph to the width or shows it at its natural size.
+Grads appear as they become final; ? is not known yet.</div>
 <div id="graph">
 %SVG%
 </div>
@@ -187,7 +194,7 @@ function show(k) {
     if (e) e.classList.add("incoming");
   }
   const here = document.getElementById(s.node);
-  if (here) here.scrollIntoView({block: "nearest", inline: "nearest"});
+  if (here) here.scrollIntoView({block: "center", inline: "center"});
   document.getElementById("frame").textContent = `step ${frame + 1} of ${steps.length}`;
   document.getElementById("node").textContent = `${s.name} (${s.kind})`;
   const eq = document.getElementById("equation");
@@ -204,6 +211,14 @@ function show(k) {
   try { history.replaceState(null, "", `#step=${frame + 1}`); } catch (e) { /* some file:// pages refuse */ }
 }
 
+const box = document.getElementById("graph");
+function fit(on) {  // fit to the width, or the natural size (readable, scrolls)
+  box.classList.toggle("fit", on);
+  document.getElementById("fit").textContent = on ? "Natural size" : "Fit to width";
+  const here = document.getElementById(steps[frame].node);
+  if (here) here.scrollIntoView({block: "center", inline: "center"});
+}
+
 function play() {
   if (timer) { clearInterval(timer); timer = null; document.getElementById("play").textContent = "Play"; return; }
   if (frame === steps.length - 1) show(0);
@@ -214,13 +229,16 @@ function play() {
 document.getElementById("prev").addEventListener("click", () => show(frame - 1));
 document.getElementById("next").addEventListener("click", () => show(frame + 1));
 document.getElementById("play").addEventListener("click", play);
+document.getElementById("fit").addEventListener("click", () => fit(!box.classList.contains("fit")));
 document.addEventListener("keydown", e => {
   if (e.key === "ArrowRight") show(frame + 1);
   else if (e.key === "ArrowLeft") show(frame - 1);
   else if (e.key === " ") { e.preventDefault(); play(); }
+  else if (e.key === "f") fit(!box.classList.contains("fit"));
 });
 const asked = /step=(\\d+)/.exec(location.hash);
 show(asked ? parseInt(asked[1], 10) - 1 : 0);
+fit(svg.getBoundingClientRect().width > box.clientWidth);  // wider than the window: fit; small: natural size
 </script>
 </body>
 </html>

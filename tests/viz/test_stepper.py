@@ -22,7 +22,7 @@ from viz.stepper import script_json, steps_data
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--remote-debugging-pipe"]
+         "--disable-component-update", "--disable-sync", "--remote-debugging-pipe", "--window-size=1400,900"]
 
 pytestmark = needs_renderer
 
@@ -231,6 +231,43 @@ def test_steps_data_of_a_neuron_part_steps_only_through_the_drawn_nodes():
 def test_script_json_cannot_end_the_script_block():
     assert "</" not in script_json({"a": "</script>"}) and json.loads(script_json({"a": "</script>&"})) == {
         "a": "</script>&"}
+
+
+def chain(n: int) -> Value:
+    """x → (((x·1.1 + 0.1)·1.1 + 0.1)…): a graph far wider than the window."""
+    v = Value(0.5, "x")
+    for k in range(n):
+        v = v * 1.1 + 0.1
+        v.label = f"s{k + 1}"
+    return v
+
+
+GEOMETRY = """JSON.stringify((() => {
+  const box = document.getElementById('graph'), b = box.getBoundingClientRect();
+  const r = document.querySelector('g.current').getBoundingClientRect();
+  return {fit: box.classList.contains('fit'), button: document.getElementById('fit').textContent,
+          svg: document.querySelector('#graph svg').getBoundingClientRect().width, box: box.clientWidth,
+          offset: (r.left + r.width / 2) - (b.left + box.clientWidth / 2)};
+})())"""
+
+
+def test_backward_html_fits_wide_graphs_and_centres_the_current_node(browser, tmp_path):
+    root = chain(30)
+    browser.open(backward_html(root, tmp_path / "wide.html").as_uri())
+    fitted = json.loads(browser.js(GEOMETRY))
+    assert fitted["fit"] and fitted["button"] == "Natural size" and fitted["svg"] <= fitted["box"] + 1
+    browser.js("document.getElementById('fit').click()")
+    for _ in range(30):  # to the middle of the chain, s15's op: far from both ends of the picture
+        browser.key("ArrowRight", 39)
+    natural = json.loads(browser.js(GEOMETRY))
+    assert not natural["fit"] and natural["button"] == "Fit to width" and natural["svg"] > 3 * natural["box"]
+    assert abs(natural["offset"]) < 3  # the current node sits in the middle, not at the edge
+
+
+def test_backward_html_shows_small_graphs_at_natural_size(browser, tmp_path):
+    browser.open(backward_html(square(), tmp_path / "small.html").as_uri())
+    small = json.loads(browser.js(GEOMETRY))
+    assert not small["fit"] and small["button"] == "Fit to width" and small["svg"] < small["box"]
 
 
 def test_backward_html_play_advances_and_pauses(browser, tmp_path):
