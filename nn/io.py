@@ -114,6 +114,8 @@ def _validate(doc: object) -> tuple[list[int], list[str], str, list[float]]:
     for i, a in enumerate(activations):
         if a not in ACTIVATIONS or (a == "softmax" and i != len(activations) - 1):
             raise _Bad(f"activations[{i}] is {a!r}; valid: {', '.join(ACTIVATIONS)} (softmax only for the last layer)")
+    if activations[-1] == "softmax" and sizes[-1] < 2:
+        raise _Bad(f"activations[{len(activations) - 1}] is softmax on 1 output; softmax needs at least 2")
     if doc["init"] not in INITS:
         raise _Bad(f"init is {doc['init']!r}; valid: {', '.join(INITS)}")
     flat = []

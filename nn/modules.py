@@ -181,6 +181,11 @@ class Layer(Module):
         _check_size("nin", nin)
         _check_size("nout", nout)
         self.activation = check_activation(activation)
+        if activation == "softmax" and nout < 2:
+            raise ValueError(
+                f"Layer {name}: softmax needs at least 2 outputs, got {nout} (one would always be 1.0 and never "
+                "train); for one output use sigmoid, or a linear output with binary_cross_entropy"
+            )
         self.name = name
         rng = _rng(seed)
         neuron_act = "linear" if activation == "softmax" else activation
@@ -321,5 +326,7 @@ def build(sizes: Sequence[int], activations: Sequence[str], weights: Sequence[fl
     if len(params) != len(weights):
         raise ValueError(f"architecture {list(sizes)} has {len(params)} parameters, got {len(weights)} values")
     for p, v in zip(params, weights):
+        if not math.isfinite(v):
+            raise ValueError(f"parameter {p.label} is {v!r}; only finite numbers make a model (as MLP.load requires)")
         p.data = float(v)
     return model

@@ -206,6 +206,7 @@ def test_unknown_activation_lists_the_valid_ones():
         ({"nin": 2, "nouts": [3, 0]}, "positive integer"),
         ({"nin": 2, "nouts": [3, 1], "activation": ["relu", "tanh"]}, "1 expected, got 2"),
         ({"nin": 2, "nouts": [3, 1], "init": "glorot"}, "unknown init 'glorot'"),
+        ({"nin": 2, "nouts": [1], "output_activation": "softmax"}, r"softmax needs at least 2 outputs, got 1.*sigmoid"),
     ],
 )
 def test_mlp_bad_architecture_raises_value_error(kwargs, message):

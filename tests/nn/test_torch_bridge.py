@@ -55,6 +55,15 @@ def test_from_torch_reads_a_torch_initialised_network():
     assert model(x).data == pytest.approx(seq(torch.tensor(x, dtype=torch.float64)).item(), rel=1e-12)
 
 
+def _linear_with(weight: float = 0.5, bias: float = 0.0) -> torch.nn.Sequential:
+    """Sequential(Linear(2, 1)) whose second weight and bias are the given numbers."""
+    linear = torch.nn.Linear(2, 1, dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight[0, 1] = weight
+        linear.bias[0] = bias
+    return torch.nn.Sequential(linear)
+
+
 @pytest.mark.parametrize(
     ("seq", "message"),
     [
@@ -66,6 +75,9 @@ def test_from_torch_reads_a_torch_initialised_network():
         (lambda: torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Softmax(dim=0), torch.nn.Linear(2, 1)),
          "Softmax must be the last"),
         (lambda: torch.nn.Sequential(), "no Linear layer"),
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Softmax(dim=-1)), "softmax needs at least 2"),
+        (lambda: _linear_with(weight=float("nan")), r"L1\.N1\.w2 is nan; only finite"),
+        (lambda: _linear_with(bias=float("-inf")), r"L1\.N1\.b is -inf; only finite"),
     ],
 )
 def test_from_torch_refuses_what_it_cannot_represent(seq, message):
