@@ -7,7 +7,7 @@ reverse topological order summing ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_
 from .check import GradcheckError, KinkWarning, gradcheck
 from .functional import grad, hessian, jvp, value_and_grad
 from .graph import backward, gradients, reverse_topological_order, topological_order
-from .ops import OPS, Op
+from .ops import OPS, Op, register
 from .value import Value, apply
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "gradients",
     "hessian",
     "jvp",
+    "register",
     "reverse_topological_order",
     "topological_order",
     "value_and_grad",

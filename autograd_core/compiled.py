@@ -305,6 +305,11 @@ class _Tape:
                 )
             else:
                 op = OPS[key[1]]
+                if op.name not in NUMPY_FORWARD:
+                    raise ValueError(
+                        f"compile: op {op.name!r} has no numpy forward; add one that works on arrays: "
+                        f"autograd_core.compiled.NUMPY_FORWARD[{op.name!r}] = f"
+                    )
                 idx = [[row(m[0].parents[i]) for m in members] for i in range(op.arity)]
                 self.groups.append(_OpGroup(op, key[2], key[3], idx, k, start))
         self.sizes = tuple(n)

@@ -274,3 +274,24 @@ OPS: dict[str, Op] = {
     )
 }  # fmt: skip
 """Every op by name: the table that everything else enumerates."""
+
+
+def register(op: Op, replace: bool = False) -> Op:
+    """Add a new row ``op`` to ``OPS``, so that ``apply``, higher orders, ``jvp`` and ``compile`` find it.
+
+    Its ``local`` rule must work on Values too (arithmetic and Value methods, not ``math``) for
+    higher orders; ``compile`` also needs a numpy forward, ``autograd_core.compiled.NUMPY_FORWARD[op.name]``.
+    A name already taken by another row raises ``ValueError`` unless ``replace=True``.
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"register(op) needs an Op, got {type(op).__name__}")
+    if op.arity not in (1, 2):
+        raise ValueError(f"register: op {op.name!r} has arity {op.arity!r}; ops take 1 or 2 inputs")
+    known = OPS.get(op.name)
+    if known is not None and known is not op and not replace:
+        raise ValueError(
+            f"register: the name {op.name!r} is taken by another row of the op table; "
+            "pick another name, or pass replace=True to swap the row"
+        )
+    OPS[op.name] = op
+    return op

@@ -165,17 +165,38 @@ def _make(op: Op, parents: tuple[Value, ...], const: float | None) -> Value:
     xs = [p.data for p in parents]
     extra = () if const is None else (const,)
     v = op.forward(*xs, *extra)
-    out = _node(v, op.name, parents, op.local(*xs, v, *extra))
+    local = op.local(*xs, v, *extra)
+    if type(local) is not tuple or len(local) != op.arity:
+        raise TypeError(
+            f"{op.name}: its rule local(*inputs, v) must return a tuple of {op.arity} local derivative(s) "
+            f"∂v/∂x_i, got {local!r}"
+        )
+    out = _node(v, op.name, parents, local)
     out.const = const
     return out
 
 
 def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> Value:
-    """v = op(*inputs) for any op of the table, by ``Op`` or by name; ``const`` is the n of ops that take one."""
+    """v = op(*inputs) for any op of the table, by ``Op`` or by name; ``const`` is the n of ops that take one.
+
+    A new ``Op`` must be in the table first (``autograd_core.register(op)``): higher orders,
+    ``jvp`` and ``compile`` find a node's rule there by its op name.
+    """
     if isinstance(op, str):
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}; the op table has: {', '.join(OPS)}")
         op = OPS[op]
+    elif not isinstance(op, Op):
+        raise TypeError(f"apply(op, ...) needs an Op or an op name, got {type(op).__name__}")
+    elif OPS.get(op.name) is not op:
+        # Higher orders, jvp and compile find a node's rule by its op name in OPS: an op not in
+        # the table would work once and fail (or, under a taken name, use another rule) later.
+        taken = f" (the name {op.name!r} is taken by another row: pick another name)" if op.name in OPS else ""
+        raise ValueError(
+            f"op {op.name!r} is not in the op table OPS{taken}: register it first with "
+            f"autograd_core.register(op) (compile also needs its numpy forward in "
+            f"autograd_core.compiled.NUMPY_FORWARD[{op.name!r}])"
+        )
     if len(inputs) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
     if op.has_const and const is None:

@@ -6,7 +6,8 @@ import operator
 import pytest
 from hypothesis import given
 
-from autograd_core import Op, Value, apply, grad
+import autograd_core.compiled
+from autograd_core import OPS, Op, Value, apply, compile, grad, hessian, jvp, register
 from autograd_core.testing import floats
 
 np = pytest.importorskip("numpy")
@@ -39,10 +40,66 @@ def test_value_apply_const_on_op_without_const_raises():
         apply("add", 1.0, 2.0, const=3.0)
 
 
-def test_value_apply_runs_a_new_op_with_a_constant():
-    scale = Op("scale", "·n", 1, lambda x, n: n * x, lambda x, v, n: (n,), "∂v/∂x = n", has_const=True)
-    v = apply(scale, Value(2.0), const=3.0)
+SCALE = Op("scale", "·n", 1, lambda x, n: n * x, lambda x, v, n: (n,), "∂v/∂x = n", has_const=True)
+CUBE = Op("cube", "³", 1, lambda x: x * x * x, lambda x, v: (3.0 * x * x,), "∂v/∂x = 3x²")
+
+
+def test_value_apply_runs_a_new_op_with_a_constant(monkeypatch):
+    monkeypatch.setitem(OPS, "scale", SCALE)
+    v = apply(SCALE, Value(2.0), const=3.0)
     assert (v.data, v.op, v.local_grads, v.const) == (6.0, "scale", (3.0,), 3.0)
+
+
+def test_value_apply_of_an_unregistered_op_says_to_register_it():
+    # It used to work once, then grad(grad(...)), hessian and compile failed with a bare KeyError.
+    with pytest.raises(ValueError, match=r"'cube' is not in the op table.*register\(op\).*NUMPY_FORWARD"):
+        apply(CUBE, 2.0)
+    other_sin = Op("sin", "sin", 1, math.sin, lambda x, v: (x.cos(),), "∂v/∂x = cos x")
+    with pytest.raises(ValueError, match="'sin' is taken by another row"):
+        apply(other_sin, 2.0)
+    with pytest.raises(TypeError, match="needs an Op or an op name, got int"):
+        apply(3, 2.0)
+
+
+@pytest.fixture
+def restored_table():
+    """register() writes to the shared op table: put it back as it was after the test."""
+    saved = dict(OPS)
+    yield OPS
+    OPS.clear()
+    OPS.update(saved)
+
+
+@pytest.mark.usefixtures("restored_table")
+def test_value_registered_op_works_to_every_order_and_compiles(monkeypatch):
+    assert register(CUBE) is CUBE and register(CUBE) is CUBE  # registering the same row twice is fine
+    f = lambda x: apply(CUBE, x)
+    assert grad(f)(2.0) == 12.0 and grad(grad(f))(2.0) == 12.0 and grad(grad(grad(f)))(2.0) == 6.0
+    assert hessian(f)(2.0) == [[12.0]] and jvp(f, (2.0,), (0.5,)) == (8.0, 6.0)
+    with pytest.raises(ValueError, match=r"compile: op 'cube' has no numpy forward.*NUMPY_FORWARD\['cube'\]"):
+        compile(f)(np.array([1.0, 2.0]))
+    monkeypatch.setitem(autograd_core.compiled.NUMPY_FORWARD, "cube", lambda x: x * x * x)
+    value, (g,) = compile(f).value_and_grad(np.array([1.0, 2.0]))
+    assert value == 9.0 and g.tolist() == [3.0, 12.0]
+
+
+def test_value_register_refuses_a_taken_name_unless_replacing(restored_table):
+    other_sin = Op("sin", "sin", 1, math.sin, lambda x, v: (x.cos(),), "∂v/∂x = cos x")
+    with pytest.raises(ValueError, match=r"'sin' is taken by another row.*replace=True"):
+        register(other_sin)
+    assert register(other_sin, replace=True) is OPS["sin"] is other_sin
+    with pytest.raises(TypeError, match="needs an Op, got str"):
+        register("sin")
+    with pytest.raises(ValueError, match="arity 3"):
+        register(Op("f3", "f", 3, lambda a, b, c: a, lambda a, b, c, v: (1.0, 0.0, 0.0), "∂v/∂a = 1"))
+
+
+@pytest.mark.parametrize("local", [lambda x, v: 3.0 * x * x, lambda x, v: (1.0, 2.0), lambda x, v: [1.0]])
+def test_value_apply_checks_the_rule_returns_one_derivative_per_input(monkeypatch, local):
+    bad = Op("bad", "b", 1, lambda x: x, local, "∂v/∂x = ?")
+    monkeypatch.setitem(OPS, "bad", bad)
+    with pytest.raises(TypeError, match=r"bad: its rule local\(\*inputs, v\) must return a tuple of 1"):
+        apply(bad, 2.0)
 
 
 @pytest.mark.parametrize(("data", "type_name"), [("1.0", "str"), (None, "NoneType"), ([1.0], "list"), (1j, "complex")])
