@@ -316,10 +316,9 @@ def chain(quick: bool) -> list[Row]:
             build, back, seen = _chain_median(engine, n)
             note = ""
             if engine in E.GC_OFF:
-                note = (
-                    f"the cyclic GC took {seen['seconds'] / n * 1e9:,.0f} ns/op of the build "
-                    f"({seen['full']} full collections; a full one re-scans every live object)"
-                )
+                note = f"the cyclic GC took {seen['seconds'] / n * 1e9:,.0f} ns/op of the build"
+                if seen["full"]:
+                    note += f" ({seen['full']} full collections, each re-scanning every live object)"
             rows += _chain_rows(build_name, back_name, engine, n, build, back, note)
             if engine in E.GC_OFF:
                 # The same chain with the cyclic GC off: the build cost without the collections (note above).
