@@ -124,6 +124,19 @@ def _compiled_step(model: Callable, loss: Callable, regularizer: Callable | None
     return make_compiled_step(model, loss, regularizer)
 
 
+def _check_optimizer_holds(optimizer: Optimizer, params: list[Value]) -> None:
+    """``ValueError`` unless the optimizer updates every parameter (by identity) of the model being fitted."""
+    held = {id(p) for p in getattr(optimizer, "params", params)}  # an optimizer without .params is trusted
+    missing = [p.label for p in params if id(p) not in held]
+    if missing:
+        shown = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+        raise ValueError(
+            f"the optimizer holds {len(params) - len(missing)} of the model's {len(params)} parameters "
+            f"(missing {shown}), so fit would not train them; build it from this model: "
+            "SGD(model.parameters(), lr=…)"
+        )
+
+
 def evaluate(model: Callable, X: Sequence, y: Sequence, loss: str | Callable = "mse") -> dict[str, float | None]:
     """{"loss": L, "accuracy": …} of ``model`` on (X, y), without training (accuracy None for mse)."""
     loss = _loss_fn(loss)
@@ -152,10 +165,11 @@ def fit(
 
     ``batch_size=None`` is full-batch GD (one step per epoch), ``1`` single-sample SGD, else
     minibatch SGD over a seeded shuffle (``seed``) each epoch.  ``optimizer`` defaults to
-    ``SGD(model.parameters(), lr=0.01)``.  "loss" is the mean over the epoch's samples of the
-    batch objective (data loss + regularizer) before each update; "accuracy" is measured on the
-    same outputs (None for mse or a custom loss without ``accuracy=``); "lr" is α_k at the
-    epoch's first step.  ``callback(epoch, history)`` runs after each epoch; returning True stops.
+    ``SGD(model.parameters(), lr=0.01)``; one given must hold every parameter of ``model``.
+    "loss" is the mean over the epoch's samples of the batch objective (data loss + regularizer)
+    before each update; "accuracy" is measured on the same outputs (None for mse or a custom loss
+    without ``accuracy=``); "lr" is α_k at the epoch's first step.  ``callback(epoch, history)``
+    runs after each epoch; returning True stops.
     """
     loss_fn = _loss_fn(loss)
     if len(X) != len(y):
@@ -166,6 +180,7 @@ def fit(
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     acc_fn = accuracy if accuracy is not None else ACCURACY.get(loss_fn)
     optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.01)
+    _check_optimizer_holds(optimizer, model.parameters())
     step = (_compiled_step if compiled else make_step)(model, loss_fn, regularizer)
     rng = random.Random(seed)
     history: dict[str, list] = {"loss": [], "accuracy": [], "lr": []}

@@ -188,6 +188,21 @@ def test_fit_rejects_bad_arguments(kwargs, error, message):
         fit(MLP(2, [2, 1], seed=0), X, args.pop("y"), **args)
 
 
+def test_fit_refuses_an_optimizer_of_other_parameters():
+    # SGD(other.parameters()) used to train nothing, silently: model's weights never moved.
+    X, y = data.xor()
+    model, other = MLP(2, [2, 1], seed=0), MLP(2, [2, 1], seed=1)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"the optimizer holds 0 of the model's 9 parameters \(missing L1\.N1\.w1, "):
+        fit(model, X, y, loss="bce", optimizer=SGD(other.parameters()), epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"holds 6 of the model's 9 parameters \(missing L2\.N1\.w1, L2\.N1\.w2, L2"):
+        fit(model, X, y, loss="bce", optimizer=SGD(model.layers[0].parameters()), epochs=1, progress=False)
+    assert [p.data for p in model.parameters()] == before
+    extra = SGD([*model.parameters(), *other.parameters()], lr=0.1)  # more than the model's is fine
+    fit(model, X, y, loss="bce", optimizer=extra, epochs=1, progress=False)
+    assert [p.data for p in model.parameters()] != before
+
+
 def test_fit_raises_when_the_loss_diverges():
     model = build([1, 1], ["linear"], [1.0, 0.0])
     with pytest.raises((FloatingPointError, OverflowError)):
