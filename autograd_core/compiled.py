@@ -364,6 +364,13 @@ class Compiled:
         has_aux: bool = False,
     ) -> None:
         self.f, self.params, self.has_aux = f, list(params), has_aux
+        for i, p in enumerate(self.params):
+            if type(p) is not Value or p.parents:
+                what = f"the output of {p.op!r}" if type(p) is Value else type(p).__name__
+                raise ValueError(
+                    f"compile: params must be leaf Values (the weights f reads, e.g. model.parameters()); "
+                    f"params[{i}] is {what}, which would get no gradient"
+                )
         self.batched = None if batched is None else tuple(batched)
         self.tape: _Tape | None = None
         self._shapes: tuple | None = None

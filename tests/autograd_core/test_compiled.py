@@ -199,6 +199,16 @@ def test_compiled_wrong_arguments_raise():
         c.value_and_grad(np.ones(3), 1.0, reduce="max")
 
 
+def test_compiled_params_must_be_leaves():
+    # An interior node as a param used to get a silent zero gradient.
+    w = Value(0.5)
+    w2 = w * 2.0
+    with pytest.raises(ValueError, match=r"params must be leaf Values.*params\[1\] is the output of 'mul'"):
+        ac.compile(lambda x: w2 * x, params=[w, w2])
+    with pytest.raises(ValueError, match=r"params\[0\] is float"):
+        ac.compile(lambda x: x, params=[0.5])
+
+
 def test_compiled_domain_error_names_the_op():
     c = ac.compile(lambda x: x.log())
     with pytest.raises(ValueError, match="log"):
