@@ -27,7 +27,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError as error:
+    raise ImportError(
+        'autograd_core.compile needs numpy (>= 2.0), an optional extra: pip install "autograd-core[compiled]"'
+    ) from error
 
 from .graph import count_children, topological_order
 from .ops import MUL, OPS, Op

@@ -3,6 +3,8 @@
 import itertools
 import math
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -207,6 +209,20 @@ def test_compiled_params_must_be_leaves():
         ac.compile(lambda x: w2 * x, params=[w, w2])
     with pytest.raises(ValueError, match=r"params\[0\] is float"):
         ac.compile(lambda x: x, params=[0.5])
+
+
+def test_compiled_without_numpy_says_which_extra_to_install():
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "import autograd_core\n"
+        "assert autograd_core.grad(lambda x: x * x)(3.0) == 6.0  # the engine needs no numpy\n"
+        "try:\n"
+        "    autograd_core.compile\n"
+        "except ImportError as e:\n"
+        "    print(type(e).__name__, e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("ImportError ") and 'pip install "autograd-core[compiled]"' in out
 
 
 def test_compiled_domain_error_names_the_op():
