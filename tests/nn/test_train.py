@@ -25,17 +25,30 @@ def _reproduced(outputs, targets) -> float:
     return sum(all(round(o) == t for o, t in zip(out, tgt)) for out, tgt in zip(outputs, targets)) / len(targets)
 
 
-def test_fit_moons_recipe_reaches_97_percent():
+def _moons_recipe(seed: int, compiled: bool) -> tuple:
+    """micrograd's demo: MLP(2, [16, 16, 1]) relu, hinge + 1e-4·L2, 100 full-batch SGD steps, lr 1 − 0.9·k/100."""
     X, y = data.moons(100, noise=0.1, seed=0, labels=(-1, 1))
-    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1)
+    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=seed)
     opt = SGD(model.parameters(), lr=1.0, schedule=schedules.linear(100, end=0.1))
     history = fit(
-        model, X, y, loss="hinge", optimizer=opt, epochs=100, progress=False,
+        model, X, y, loss="hinge", optimizer=opt, epochs=100, progress=False, compiled=compiled,
         regularizer=lambda params: 1e-4 * losses.l2(params),
     )  # fmt: skip
     assert history["accuracy"][-1] >= 0.97 and evaluate(model, X, y, "hinge")["accuracy"] >= 0.97
     assert history["loss"][-1] < 0.1 * history["loss"][0]
+    return history
+
+
+def test_fit_moons_recipe_reaches_97_percent():
+    # The engine itself, as the issue asks (~15 s: 100 graphs of ~40,000 nodes); seeds: below.
+    history = _moons_recipe(seed=1, compiled=False)
     assert history["lr"][0] == 1.0 and history["lr"][-1] == pytest.approx(1.0 - 0.9 * 99 / 100)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fit_moons_recipe_reaches_97_percent_for_every_model_seed(seed):
+    # compiled=True (~0.2 s a run) computes what the interpreted step does: test_compiled_fit.py.
+    _moons_recipe(seed, compiled=True)
 
 
 def test_fit_learns_xor_where_a_single_neuron_cannot():
