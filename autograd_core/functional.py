@@ -123,17 +123,18 @@ def hessian(f: Callable) -> Callable:
     return wrapped
 
 
-def jvp(f: Callable, primals: Sequence[Number | Value], tangents: Sequence[Number]) -> tuple:
+def jvp(f: Callable, primals: Sequence[Number | Value], tangents: Sequence[Number | Value]) -> tuple:
     """Forward mode: (f(x), ∇f(x)·ẋ) by pushing the tangent ẋ through the graph in FORWARD() order.
 
     Like ``grad``, inside another ``grad`` (or called with Values) it returns Values, so forward
-    and reverse mode nest either way round.
+    and reverse mode nest either way round; a Value tangent stays in the graph, so
+    ``grad(lambda v: jvp(f, (x,), (v,))[1])`` differentiates through the direction too.
     """
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
-    nested = _tracing.get() > 0 or any(isinstance(p, Value) for p in primals)
+    nested = _tracing.get() > 0 or any(isinstance(p, Value) for p in (*primals, *tangents))
     xs = [_fresh(p) for p in primals]
-    seeds = {x: Value(t).data for x, t in zip(xs, tangents)}
+    seeds = {x: t if isinstance(t, Value) else Value(t).data for x, t in zip(xs, tangents)}
     y = _trace(f, xs)
     if not isinstance(y, Value):
         return y, 0.0

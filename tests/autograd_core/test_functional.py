@@ -97,6 +97,20 @@ def test_jvp_nests_inside_grad_and_around_it():
     assert second == pytest.approx(-math.sin(0.3), rel=1e-15)
 
 
+def test_jvp_keeps_value_tangents_in_the_graph():
+    # The tangent used to be turned into a float, cut from the graph: each of these gave 0.
+    assert grad(lambda v: jvp(lambda y: y * y, (1.0,), (v,))[1])(0.5) == 2.0
+    # ∂/∂v (∇f(x)·v) = ∇f(x): for f(a, b) = a²b at (1, 2), (2ab, a²) = (4, 1)
+    f = lambda a, b: a * a * b
+    assert grad(lambda v1, v2: jvp(f, (1.0, 2.0), (v1, v2))[1], argnums=(0, 1))(3.0, 5.0) == (4.0, 1.0)
+    # g(x) = sin′(x)·x, x as both point and direction: g′(x) = cos x − x sin x
+    g = grad(lambda x: jvp(lambda y: y.sin(), (x,), (x,))[1])(0.7)
+    assert g == pytest.approx(math.cos(0.7) - 0.7 * math.sin(0.7), rel=1e-15)
+    # at top level a Value tangent gives Values back (they belong to a graph)
+    value, tangent = jvp(lambda y: y * y, (3.0,), (Value(2.0),))
+    assert isinstance(tangent, Value) and (value.data, tangent.data) == (9.0, 12.0)
+
+
 def test_grad_argnums_and_value_and_grad():
     def f(a, b, c):
         return a * b + c.exp()
