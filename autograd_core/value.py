@@ -116,8 +116,8 @@ class Value:
     relu = _unary_method(ops.RELU, "v = max(0, x); relu′(0) = 0.")
     sin = _unary_method(ops.SIN, "v = sin x.")
     cos = _unary_method(ops.COS, "v = cos x.")
-    step = _unary_method(ops.STEP, "The hard threshold v = 1 if x ≥ 0 else 0; derivative 0.")
-    sign = _unary_method(ops.SIGN, "v = sign x ∈ {−1, 0, 1}; derivative 0.")
+    step = _unary_method(ops.STEP, "Threshold: v = 1 if x ≥ 0 else 0 (0 at nan, as torch.heaviside); derivative 0.")
+    sign = _unary_method(ops.SIGN, "v = sign x ∈ {−1, 0, 1} (0 at nan, as torch.sign); derivative 0.")
 
     # ---- differentiation ----------------------------------------------------------------
     def backward(self) -> None:

@@ -334,6 +334,17 @@ def test_value_nan_propagates_like_pytorch():
         assert math.isnan(y.data)
     with pytest.raises(ValueError, match="log: input nan"):
         nan.log()
+    # The thresholds choose a side, as PyTorch does (numpy gives nan): sign(nan) = 0 like
+    # torch.sign, step(nan) = 0 like torch.heaviside; derivative 0 as everywhere.
+    assert (nan.sign().data, nan.step().data) == (0.0, 0.0)
+    assert (nan.sign().local_grads, nan.step().local_grads) == ((0.0,), (0.0,))
+    assert compile(lambda x: x.sign() + 2.0 * x.step())(np.array([math.nan, 1.0])).tolist() == [0.0, 3.0]
+    try:
+        import torch
+    except ImportError:
+        return
+    t = torch.tensor(math.nan, dtype=torch.float64)
+    assert (torch.sign(t).item(), torch.heaviside(t, torch.tensor(1.0, dtype=torch.float64)).item()) == (0.0, 0.0)
 
 
 def test_value_is_not_a_float_so_math_functions_cannot_drop_the_graph():
