@@ -148,11 +148,16 @@ class Neuron(Module):
         """z = act(Σ_j w_j x_j + b), labelled with the neuron's name."""
         return self.forward(_inputs(x, self.nin, f"Neuron {self.name}"))
 
-    def forward(self, xs: Sequence[Value]) -> Value:
-        """The neuron on inputs already checked and lifted to Values."""
+    def preactivation(self, xs: Sequence[Value]) -> Value:
+        """z = Σ_j w_j x_j + b, on inputs already checked and lifted to Values."""
         s = self.b
         for wj, xj in zip(self.w, xs):
             s = s + wj * xj
+        return s
+
+    def forward(self, xs: Sequence[Value]) -> Value:
+        """The neuron on inputs already checked and lifted to Values."""
+        s = self.preactivation(xs)
         act = self.activation
         out = s if act == "linear" else getattr(s, act)()
         out.label = self.name
@@ -208,14 +213,18 @@ class Layer(Module):
         """[z_1, …, z_nout] (for softmax: the probabilities p_k, each labelled as its neuron)."""
         return self.forward(_inputs(x, self.nin, f"Layer {self.name}"))
 
+    def logits(self, xs: Sequence[Value]) -> list[Value]:
+        """[z_1, …, z_nout], z_k = Σ_j w_kj x_j + b_k before the activation, labelled ``L{l}.N{k}.z``."""
+        zs = [n.preactivation(xs) for n in self.neurons]
+        for z, n in zip(zs, self.neurons):
+            z.label = f"{n.name}.z"  # the neuron's own label goes to its output
+        return zs
+
     def forward(self, xs: Sequence[Value]) -> list[Value]:
         """The layer on inputs already checked and lifted to Values."""
-        outs = [n.forward(xs) for n in self.neurons]
         if self.activation != "softmax":
-            return outs
-        for z in outs:
-            z.label += ".z"  # the logit; the neuron's own label goes to its probability
-        ps = softmax_values(outs)
+            return [n.forward(xs) for n in self.neurons]
+        ps = softmax_values(self.logits(xs))
         for p, n in zip(ps, self.neurons):
             p.label = n.name
         return ps
@@ -284,6 +293,18 @@ class MLP(Module):
         for layer in self.layers:
             xs = layer.forward(xs)
         return xs[0] if len(xs) == 1 else xs
+
+    def logits(self, x: Input) -> Value | list[Value]:
+        """The last layer before its activation, z = W_n h + b_n (for softmax: what ``cross_entropy`` takes).
+
+        A Value when the last layer has one neuron, else a list, as ``model(x)``; the output is
+        act_n(z), e.g. ``losses.softmax(model.logits(x))`` equals ``model(x)`` bit for bit.
+        """
+        xs = _inputs(x, self.nin, "MLP")
+        for layer in self.layers[:-1]:
+            xs = layer.forward(xs)
+        zs = self.layers[-1].logits(xs)
+        return zs[0] if len(zs) == 1 else zs
 
     def parameters(self) -> list[Value]:
         """Per layer, per neuron: its weights in input order, then its bias."""

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_core import Value
-from nn import MLP, Layer, Neuron
+from nn import MLP, Layer, Neuron, losses
 from nn.modules import ACTIVATIONS, build
 
 finite = st.floats(-3.0, 3.0, allow_nan=False)
@@ -120,6 +120,28 @@ def test_mlp_softmax_output_is_a_distribution():
     p = MLP(3, [4, 5], output_activation="softmax", seed=2)([100.0, -50.0, 3.0])
     assert len(p) == 5 and sum(v.data for v in p) == pytest.approx(1.0, abs=1e-12)
     assert all(v.data >= 0 for v in p)
+
+
+@pytest.mark.parametrize(("output", "nout"), [("softmax", 3), ("sigmoid", 2), ("linear", 1), ("tanh", 1)])
+def test_mlp_logits_are_the_last_layer_before_its_activation(output, nout):
+    torch = pytest.importorskip("torch")
+    model = MLP(2, [4, nout], activation="tanh", output_activation=output, seed=4)
+    x = [0.7, -1.3]
+    seq = model.to_torch()
+    head = seq if output == "linear" else seq[:-1]  # the Sequential without its last activation
+    z = model.logits(x)
+    zs = [z] if nout == 1 else z
+    assert [v.data for v in zs] == pytest.approx(head(torch.tensor(x, dtype=torch.float64)).tolist(), rel=1e-12)
+    assert [v.label for v in zs] == [f"L2.N{k}.z" for k in range(1, nout + 1)]
+    out = model(x)
+    outs = [out] if nout == 1 else out
+    if output == "softmax":  # the logits cross_entropy wants, and softmax of them is the output, bit for bit
+        assert [p.data for p in losses.softmax(zs)] == [p.data for p in outs]
+    else:
+        assert [o.data for o in outs] == [(v if output == "linear" else getattr(v, output)()).data for v in zs]
+    L = losses.cross_entropy([zs], [0]) if nout > 1 else zs[0]
+    L.backward()
+    assert all(p.grad != 0.0 for p in model.layers[-1].parameters())  # the logits are in the graph
 
 
 def test_mlp_same_seed_same_weights_and_global_random_untouched():
