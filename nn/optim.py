@@ -21,7 +21,7 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimizer got no parameters; pass model.parameters()")
-        if not lr > 0 or not math.isfinite(lr):
+        if isinstance(lr, bool) or not lr > 0 or not math.isfinite(lr):
             raise ValueError(f"lr must be a positive finite number, got {lr!r}")
         if not weight_decay >= 0:
             raise ValueError(f"weight_decay must be ≥ 0, got {weight_decay!r}")

@@ -86,6 +86,7 @@ def test_zero_grad_clears_accumulated_grads():
         (lambda: SGD([], lr=0.1), "no parameters"),
         (lambda: SGD([Value(1.0)], lr=0.0), "lr must be a positive"),
         (lambda: SGD([Value(1.0)], lr=float("nan")), "lr must be a positive"),
+        (lambda: SGD([Value(1.0)], lr=True), "lr must be a positive finite number, got True"),  # True == 1
         (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), "momentum must be in"),
         (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1.0), "weight_decay"),
         (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), "betas"),
