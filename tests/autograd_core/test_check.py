@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import re
 import warnings
 
 import pytest
@@ -133,8 +134,26 @@ def test_gradcheck_kink_does_not_excuse_other_inputs():
     with pytest.warns(KinkWarning), pytest.raises(GradcheckError) as info:
         gradcheck(lambda a, b: a.relu() + apply(WRONG_SIN, b), 0.0, 2.0)
     lines = str(info.value).splitlines()
-    assert lines[2].split()[0] == "a" and lines[2].endswith("kink (not compared)")
+    assert lines[2].split()[0] == "a" and lines[2].endswith("kink: within one-sided slopes [0, 1]")
     assert lines[3].split()[0] == "b" and lines[3].endswith("MISMATCH")
+
+
+@pytest.mark.usefixtures("wrong_sin")
+def test_gradcheck_wrong_rule_at_a_kink_fails_outside_the_one_sided_slopes():
+    # relu(x) + sin(x) at 0 has slopes 1 (left) and 2 (right); the wrong rule says 0 − 1 = −1.
+    # It used to pass with only a KinkWarning.
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: x.relu() + apply(WRONG_SIN, x), 0.0)
+    row = str(info.value).splitlines()[2]
+    assert row.split()[:3] == ["x", "0", "-1"]
+    assert row.endswith("kink: outside one-sided slopes [1, 2]")
+
+
+def test_gradcheck_right_rule_at_a_kink_passes_between_the_one_sided_slopes():
+    # relu′(0) = 0 and abs′(0) = 0 are the left slopes; 2·relu(x) − x has slopes −1 and 1 at 0.
+    for f, slopes in ((lambda x: x.relu() + x.sin(), "[1, 2]"), (lambda x: 2.0 * x.relu() - x, "[-1, 1]")):
+        with pytest.warns(KinkWarning, match="between the one-sided slopes " + re.escape(slopes)):
+            assert gradcheck(f, 0.0) is True
 
 
 def test_gradcheck_constant_function_passes():
