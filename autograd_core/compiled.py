@@ -100,6 +100,7 @@ class _OpGroup:
         self.unique = [_unique(i) for i in self.idx]
         self.start, self.stop = start, start + len(self.idx[0])
         self.forward_fn = NUMPY_FORWARD[op.name]
+        self.extra = () if const is None else (const,)  # the n of x ** n
 
     def _inputs(self, U: np.ndarray, V: np.ndarray) -> list:
         col = self.out_kind == _BATCHED
@@ -107,14 +108,46 @@ class _OpGroup:
 
     def forward(self, U: np.ndarray, V: np.ndarray) -> list:
         xs = self._inputs(U, V)
-        out = self.forward_fn(*xs) if self.const is None else self.forward_fn(xs[0], self.const)
+        if self.op.valid is not None:
+            ok = self.op.valid(*xs, *self.extra)
+            if not np.all(ok):
+                self.raise_like_interpreted(xs, np.logical_not(ok))
+        out = self._guarded(xs, lambda: self.forward_fn(*xs, *self.extra))
         (V if self.out_kind == _BATCHED else U)[self.start : self.stop] = out
         return xs
+
+    def _guarded(self, xs: list, compute: Callable):
+        """compute() with numpy's float errors raised: where the table's scalar forward raises on a
+        sample, so does the batch (same error); where it does not (mul overflow gives inf), neither."""
+        try:
+            with np.errstate(all="raise"):
+                return compute()
+        except FloatingPointError:
+            self.raise_like_interpreted(xs, True)
+            with np.errstate(all="ignore"):
+                return compute()
+
+    def raise_like_interpreted(self, xs: list, suspects) -> None:
+        """Run the table's scalar forward on the suspect entries, sample by sample; re-raise its error."""
+        batched = self.out_kind == _BATCHED
+        shape = np.broadcast_shapes(*[np.shape(x) for x in xs])  # (nodes, samples) or (nodes,)
+        full = [np.broadcast_to(x, shape) for x in xs]
+        where = np.argwhere(np.broadcast_to(suspects, shape))
+        if batched:
+            where = where[np.lexsort((where[:, 0], where[:, 1]))]  # the first sample first
+        for pos in where:
+            scalars = [float(x[tuple(pos)]) for x in full]
+            try:
+                self.op.forward(*scalars, *self.extra)
+            except (ValueError, ZeroDivisionError, OverflowError) as error:
+                sample = f", sample {pos[1]}" if batched else ""
+                raise type(error)(f"compiled{sample}: {error}") from None
 
     def backward(self, U, V, GU, GV, xs, needs) -> None:
         store, gstore = (V, GV) if self.out_kind == _BATCHED else (U, GU)
         v, g = store[self.start : self.stop], gstore[self.start : self.stop]
-        local = self.op.local(*xs, v) if self.const is None else self.op.local(xs[0], v, self.const)
+        # The interpreted engine computes (and checks) the local derivatives in its forward.
+        local = self._guarded(xs, lambda: self.op.local(*xs, v, *self.extra))
         for d, i, k, u, need in zip(local, self.idx, self.kinds, self.unique, needs):
             if need:
                 msg = g * d
@@ -138,6 +171,10 @@ class _SumGroup:
         self.unique = [_unique(a) for a in (self.pw, self.x0 if self.shared_x else self.px, self.tb, self.tu)]
 
     def forward(self, U: np.ndarray, V: np.ndarray) -> tuple:
+        with np.errstate(over="ignore", invalid="ignore"):  # as the interpreted +, ×: inf, not an error
+            return self._forward(U, V)
+
+    def _forward(self, U: np.ndarray, V: np.ndarray) -> tuple:
         W = X = None
         out = 0.0
         if self.pw.shape[1]:
@@ -467,17 +504,9 @@ class Compiled:
                 V[start:stop] = a.reshape(B, -1).T
             else:
                 U[start:stop] = a.reshape(-1)
-        saved = []
-        with np.errstate(divide="raise", over="raise", invalid="raise"):
-            for g in t.groups:
-                try:
-                    saved.append(g.forward(U, V))
-                except FloatingPointError as e:
-                    name = g.op.name if isinstance(g, _OpGroup) else "add"
-                    raise ValueError(
-                        f"compiled: {name} ({OPS[name].domain}) got an input outside its domain or "
-                        f"overflowed in the batch ({e}); the interpreted engine raises here too"
-                    ) from None
+        # Each op group raises where the interpreted engine would, naming the op, value and sample;
+        # elsewhere floats behave as IEEE (and as the interpreted engine): an overflowing sum is inf.
+        saved = [g.forward(U, V) for g in t.groups]
         return U, V, saved, B
 
     def _output(self, U: np.ndarray, V: np.ndarray, i: int, B: int, size: int | None) -> np.ndarray:

@@ -32,6 +32,12 @@ class Op:
     kinks: tuple[float, ...] = ()
     kink_note: str = ""
     has_const: bool = False
+    valid: Callable[..., object] | None = None
+    """valid(*inputs[, n]): where forward is defined (True, or a mask on arrays); None: everywhere.
+
+    Overflow is not a domain matter and is left out.  The interpreted engine's forwards raise
+    their own messages; the compiled mode reads ``valid`` to find the bad samples of a batch.
+    """
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -182,11 +188,34 @@ def _finite_or_raise(name: str, f: Callable[[float], float]) -> Callable[[float]
     return forward
 
 
+def _pow_valid(x, n: float):
+    """Where x ** n is defined, as ``_pow`` raises: n finite, no 0 ** (n < 1, n ≠ 0), no (−x) ** non-integer."""
+    if not math.isfinite(n):
+        return False  # nowhere
+    ok = True
+    if n < 1.0 and n != 0.0:
+        ok = x != 0.0
+    if not float(n).is_integer():
+        ok = ok & ((x >= 0.0) | (x != x))  # a negative base has no real root; nan passes through
+    return ok
+
+
+def _finite(x):
+    return abs(x) != math.inf  # nan passes through, as in the forwards
+
+
 ADD = Op("add", "+", 2, lambda a, b: a + b, lambda a, b, v: (1.0, 1.0), "∂v/∂a = 1, ∂v/∂b = 1")
 SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda a, b, v: (1.0, -1.0), "∂v/∂a = 1, ∂v/∂b = −1")
 MUL = Op("mul", "×", 2, lambda a, b: a * b, lambda a, b, v: (b, a), "∂v/∂a = b, ∂v/∂b = a")
 DIV = Op(
-    "div", "÷", 2, _div, lambda a, b, v: (1.0 / b, -v / b), "∂v/∂a = 1/b, ∂v/∂b = −v/b", domain="b ≠ 0"
+    "div",
+    "÷",
+    2,
+    _div,
+    lambda a, b, v: (1.0 / b, -v / b),
+    "∂v/∂a = 1/b, ∂v/∂b = −v/b",
+    domain="b ≠ 0",
+    valid=lambda a, b: b != 0.0,
 )
 NEG = Op("neg", "−", 1, lambda x: -x, lambda x, v: (-1.0,), "∂v/∂x = −1")
 POW = Op(
@@ -198,6 +227,7 @@ POW = Op(
     "∂v/∂x = n·xⁿ⁻¹ (n a constant)",
     domain="x ≠ 0 if n < 1; x > 0 if n is not an integer",
     has_const=True,
+    valid=_pow_valid,
 )
 POWV = Op(
     "powv",
@@ -207,6 +237,7 @@ POWV = Op(
     lambda a, b, v: (b * a ** (b - 1.0), v * _log(a)),
     "∂v/∂a = b·aᵇ⁻¹, ∂v/∂b = v·ln a",
     domain="a > 0",
+    valid=lambda a, b: a > 0.0,
 )
 ABS = Op(
     "abs",
@@ -219,11 +250,12 @@ ABS = Op(
     kink_note="abs′(0) = 0, as in PyTorch",
 )
 EXP = Op("exp", "exp", 1, _exp, lambda x, v: (v,), "∂v/∂x = v", domain="x ≤ 709.78 (no overflow)")
-LOG = Op("log", "log", 1, _log_forward, lambda x, v: (1.0 / x,), "∂v/∂x = 1/x", domain="x > 0")
+LOG = Op("log", "log", 1, _log_forward, lambda x, v: (1.0 / x,), "∂v/∂x = 1/x", "x > 0", valid=lambda x: x > 0.0)
 LOG1P = Op(
-    "log1p", "log1p", 1, _log1p, lambda x, v: (1.0 / (1.0 + x),), "∂v/∂x = 1/(1 + x)", domain="x > −1"
+    "log1p", "log1p", 1, _log1p, lambda x, v: (1.0 / (1.0 + x),), "∂v/∂x = 1/(1 + x)", "x > −1",
+    valid=lambda x: x > -1.0,
 )
-SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, v: (0.5 / v,), "∂v/∂x = 1/(2v)", domain="x > 0")
+SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, v: (0.5 / v,), "∂v/∂x = 1/(2v)", "x > 0", valid=lambda x: x > 0.0)
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, v: (1.0 - v * v,), "∂v/∂x = 1 − v²")
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, v: (v * (1.0 - v),), "∂v/∂x = v(1 − v)")
 RELU = Op(
@@ -236,12 +268,9 @@ RELU = Op(
     kinks=(0.0,),
     kink_note="relu′(0) = 0, as in PyTorch (seed 003 takes 1 at 0)",
 )
-SIN = Op(
-    "sin", "sin", 1, _finite_or_raise("sin", math.sin), lambda x, v: (_cos(x),), "∂v/∂x = cos x", domain="x finite"
-)
-COS = Op(
-    "cos", "cos", 1, _finite_or_raise("cos", math.cos), lambda x, v: (-_sin(x),), "∂v/∂x = −sin x", domain="x finite"
-)
+_sin_forward, _cos_forward = _finite_or_raise("sin", math.sin), _finite_or_raise("cos", math.cos)
+SIN = Op("sin", "sin", 1, _sin_forward, lambda x, v: (_cos(x),), "∂v/∂x = cos x", "x finite", valid=_finite)
+COS = Op("cos", "cos", 1, _cos_forward, lambda x, v: (-_sin(x),), "∂v/∂x = −sin x", "x finite", valid=_finite)
 STEP = Op(
     "step",
     "step",
