@@ -18,8 +18,9 @@ leaf Values that ``f`` reads from elsewhere are constants of the tape, except ``
 
 What cannot be traced: Python control flow that depends on the data (``if x.data > 0``,
 loops whose length depends on a value).  The tape records the branch taken by the traced
-sample (the first of the batch) and replays it for every sample.  ``check_trace`` re-traces
-on another sample and raises ``TraceMismatchError`` if the graph differs.
+sample (the first of the batch) and replays it for every sample, constants included (a number
+computed from ``x.data`` is the traced sample's).  ``check_trace`` re-traces on another sample
+and raises ``TraceMismatchError`` if the graph differs (or, on request, its constants).
 """
 
 from __future__ import annotations
@@ -360,9 +361,12 @@ class _Tape:
         self.fingerprint = self._fingerprint()
 
     def _fingerprint(self) -> str:
-        """A digest of everything the replay does: equal graphs give equal tapes, hence equal digests."""
+        """A digest of the graph's structure, everything the replay does but the constants' values.
+
+        Equal graphs give equal tapes, hence equal digests.  Constants are left out: some are read
+        from the data (softmax's max shift, m = max z) and differ per sample by design.
+        """
         h = hashlib.sha256(repr((self.sizes, self.outputs, self.arg_slices)).encode())
-        h.update(self.constant_values.tobytes())
         h.update(self.param_rows.tobytes())
         for g in self.groups:
             if isinstance(g, _OpGroup):
@@ -476,8 +480,13 @@ class Compiled:
             self._shapes = (tuple(kinds), shapes)
         return arrays, size
 
-    def check_trace(self, *args: object, sample: int = 1) -> None:
-        """Re-trace ``f`` on one sample of the batch; raise ``TraceMismatchError`` if the graph differs."""
+    def check_trace(self, *args: object, sample: int = 1, constants: bool = False) -> None:
+        """Re-trace ``f`` on one sample of the batch; raise ``TraceMismatchError`` if the graph differs.
+
+        The graph's structure is compared; its constants too with ``constants=True`` (for an ``f``
+        that reads no ``.data``: a constant computed from the data, such as softmax's shift
+        m = max z, is replayed from the traced sample, which is right only if f does not depend on it).
+        """
         arrays, size = self._ready(args)
         if not 0 <= sample < (size or 1):
             raise ValueError(f"check_trace: sample {sample} is outside the batch of {size or 1}")
@@ -488,6 +497,12 @@ class Compiled:
                 f"compiled: re-tracing f on sample {sample} gave a different graph "
                 f"({other.n_nodes} nodes vs {self.tape.n_nodes}): f's control flow "
                 "depends on the data, which a tape cannot replay. Use the interpreted engine for it"
+            )
+        if constants and not np.array_equal(other.constant_values, self.tape.constant_values, equal_nan=True):
+            changed = int(np.sum(other.constant_values != self.tape.constant_values))
+            raise TraceMismatchError(
+                f"compiled: re-tracing f on sample {sample} gave the same graph with {changed} different "
+                "constant(s): f reads the data (.data) into numbers, which the tape replays from the traced sample"
             )
 
     # ---- replay ----------------------------------------------------------------------------

@@ -278,6 +278,31 @@ def test_compiled_data_dependent_branch_detected():
         c.check_trace(xs, sample=1)
 
 
+def softmax_first(a, b):
+    """p_1 = e^{a − m} / (e^{a − m} + e^{b − m}), m = max(a, b) read from the data, as nn's softmax does."""
+    m = max(a.data, b.data)
+    ea, eb = (a - m).exp(), (b - m).exp()
+    return ea / (ea + eb)
+
+
+def test_compiled_check_trace_compares_structure_not_data_derived_constants():
+    # A softmax's max shift differs per sample but not the graph: check_trace used to fail on it.
+    c = ac.compile(softmax_first)
+    a, b = np.array([0.1, 2.0, -1.0]), np.array([0.5, -3.0, 4.0])
+    c.check_trace(a, b, sample=1)
+    c.check_trace(a, b, sample=2)
+    expected = 1.0 / (1.0 + np.exp(b - a))
+    assert np.allclose(c(a, b), expected, rtol=1e-14)  # shift-invariant, so replaying sample 0's m is right
+    with pytest.raises(TraceMismatchError, match="same graph with 2 different constant"):
+        c.check_trace(a, b, sample=1, constants=True)
+    # a constant the result does depend on: only constants=True can see it
+    d = ac.compile(lambda x: x - x.data)
+    d.check_trace(np.array([1.0, 2.0]))
+    with pytest.raises(TraceMismatchError, match="constant"):
+        d.check_trace(np.array([1.0, 2.0]), constants=True)
+    ac.compile(lambda x: x * 2.0 + 1.0).check_trace(np.array([1.0, 2.0]), constants=True)
+
+
 def test_compiled_vjp_several_outputs():
     # f = (a·x, sin x): pullback(c, d) = (c·a + d·cos x per sample, Σ_b c_b·x_b).
     c = ac.compile(lambda x, a: [a * x, x.sin()])
