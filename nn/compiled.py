@@ -7,9 +7,13 @@ outputs ŷ_b (a few nodes per sample), so any loss works, with its own branches 
 Backprop joins the two: ∂L/∂ŷ_b from the interpreted loss seeds the tape's backward, which
 sums Σ_b ∂L/∂ŷ_b · ∂ŷ_b/∂w over the batch.
 
+A softmax output layer is applied in the interpreted part, on the traced logits z_b: its shift
+m = max z_b is read from each sample's own data (on the tape it would be the first sample's,
+and e^{z − m} could overflow for the others).
+
 The tape replays the graph traced on the first sample, so the model must not branch on data
-(MLP, Layer and Neuron do not; a softmax output layer subtracts the traced sample's max logit,
-which leaves softmax and its gradient unchanged in exact arithmetic).
+(MLP, Layer and Neuron do not).  The first batch of two or more samples is re-traced on its last
+sample (``check_trace``): a model whose graph changes raises ``TraceMismatchError``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,24 @@ from collections.abc import Callable, Sequence
 
 from autograd_core import Value, compile, gradients
 
+from .modules import MLP, Layer, softmax_values
+
 Output = float | list[float]
+
+
+def _logits_and_softmax(model: Callable) -> tuple[Callable, bool]:
+    """(the function to trace, whether softmax follows it): a softmax output layer is left out of the trace."""
+    layers = model.layers if isinstance(model, MLP) else [model] if isinstance(model, Layer) else []
+    if not layers or layers[-1].activation != "softmax":
+        return (lambda x: model(x)), False
+
+    def logits(x: Sequence[Value]) -> list[Value]:
+        xs = list(x)
+        for layer in layers[:-1]:
+            xs = layer.forward(xs)
+        return [neuron.forward(xs) for neuron in layers[-1].neurons]  # z_k, before softmax
+
+    return logits, True
 
 
 def make_compiled_step(
@@ -26,15 +47,25 @@ def make_compiled_step(
 ) -> Callable[[Sequence, Sequence], tuple[float, list[Output]]]:
     """``step(X_b, y_b)``: L = loss(model(X_b), y_b) + R(W) on the batch; sets ``p.grad = ∂L/∂p``."""
     params = model.parameters()
-    tape = compile(lambda x: model(x), params=params, batched=(0,))
+    traced, softmax = _logits_and_softmax(model)
+    tape = compile(traced, params=params, batched=(0,))
+    checked = False
 
     def step(Xb: Sequence, yb: Sequence) -> tuple[float, list[Output]]:
+        nonlocal checked
         outputs, pullback = tape.vjp(Xb, argnums=())
+        if not checked and len(Xb) >= 2:
+            tape.check_trace(Xb, sample=len(Xb) - 1)  # the model's graph must not depend on the data
+            checked = True
         several = isinstance(outputs, list)
         columns = [o.tolist() for o in outputs] if several else [outputs.tolist()]
         # ŷ as leaves of a small interpreted graph: the loss (and R(W)) built by the engine.
         leaves = [[Value(v) for v in column] for column in columns]
         preds = [list(sample) for sample in zip(*leaves)] if several else leaves[0]
+        if softmax:
+            preds = [softmax_values(z) for z in preds]
+            if isinstance(model, MLP) and len(columns) == 1:
+                preds = [p[0] for p in preds]  # as model(x) returns: one Value for one output
         L = loss(preds, yb)
         if regularizer is not None:
             L = L + regularizer(params)
@@ -42,7 +73,10 @@ def make_compiled_step(
         _, from_model = pullback(*[[grads.get(v, 0.0) for v in column] for column in leaves])
         for p, g in zip(params, from_model.tolist()):
             p.grad = g + grads.get(p, 0.0)  # through the model, plus through R(W)
-        floats = [list(sample) for sample in zip(*columns)] if several else columns[0]
+        if softmax:
+            floats = [[q.data for q in p] if isinstance(p, list) else p.data for p in preds]
+        else:
+            floats = [list(sample) for sample in zip(*columns)] if several else columns[0]
         return L.data, floats
 
     return step
