@@ -214,7 +214,7 @@ class Layer(Module):
         return self.forward(_inputs(x, self.nin, f"Layer {self.name}"))
 
     def logits(self, xs: Sequence[Value]) -> list[Value]:
-        """[z_1, …, z_nout], z_k = Σ_j w_kj x_j + b_k before the activation, labelled ``L{l}.N{k}.z``."""
+        """[z_1, …, z_nout], z_k = Σ_j w_kj x_j + b_k before the activation (``L{l}.N{k}.z``), on lifted inputs."""
         zs = [n.preactivation(xs) for n in self.neurons]
         for z, n in zip(zs, self.neurons):
             z.label = f"{n.name}.z"  # the neuron's own label goes to its output
