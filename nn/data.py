@@ -22,14 +22,9 @@ def _linspace(start: float, stop: float, n: int, endpoint: bool = True) -> list[
     return [start + i * step for i in range(n)]
 
 
-def _check_n(n_samples: int, minimum: int = 1) -> None:
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < minimum:
-        raise ValueError(f"n_samples must be an integer ≥ {minimum}, got {n_samples!r}")
-
-
-def _check_positive(name: str, n: object, what: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name} must be a positive integer ({what}), got {n!r}")
+def _check_count(n: object, name: str = "n_samples", minimum: int = 1, what: str = "") -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
+        raise ValueError(f"{name} must be an integer ≥ {minimum}{what}, got {n!r}")
 
 
 def _shuffle_and_noise(X: list[list[float]], y: list, noise: float, rng: random.Random) -> Dataset:
@@ -44,7 +39,7 @@ def _shuffle_and_noise(X: list[list[float]], y: list, noise: float, rng: random.
 
 def moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0, labels: tuple = (0, 1)) -> Dataset:
     """Two interleaving half circles, as sklearn's make_moons: upper moon → labels[0], lower → labels[1]."""
-    _check_n(n_samples)
+    _check_count(n_samples)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)] if n_out else []
@@ -56,7 +51,7 @@ def circles(
     n_samples: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0, labels: tuple = (0, 1)
 ) -> Dataset:
     """A circle of radius ``factor`` inside the unit circle, as sklearn's make_circles: outer → labels[0]."""
-    _check_n(n_samples)
+    _check_count(n_samples)
     if not 0 < factor < 1:
         raise ValueError(f"factor is the inner radius and must be in (0, 1), got {factor!r}")
     n_out = n_samples // 2
@@ -68,7 +63,7 @@ def circles(
 
 def xor(n_samples: int = 4, noise: float = 0.0, seed: int = 0, labels: tuple = (0, 1)) -> Dataset:
     """XOR: corners (0,0), (0,1), (1,0), (1,1) → labels[0], [1], [1], [0], cycled to n_samples, plus noise."""
-    _check_n(n_samples)
+    _check_count(n_samples)
     corners = [([0.0, 0.0], 0), ([0.0, 1.0], 1), ([1.0, 0.0], 1), ([1.0, 1.0], 0)]
     picked = [corners[i % 4] for i in range(n_samples)]
     X = [list(c) for c, _ in picked]
@@ -80,8 +75,8 @@ def xor(n_samples: int = 4, noise: float = 0.0, seed: int = 0, labels: tuple = (
 
 def spirals(n_samples: int = 100, n_classes: int = 3, noise: float = 0.2, seed: int = 0) -> Dataset:
     """K interleaved spiral arms (CS231n's): x = r(sin t, cos t), r ∈ [0, 1]; y = class index 0…K−1."""
-    _check_positive("n_classes", n_classes, "the number of spiral arms, e.g. 3")
-    _check_n(n_samples, minimum=n_classes)
+    _check_count(n_classes, "n_classes", what=" (the number of spiral arms, e.g. 3)")
+    _check_count(n_samples, minimum=n_classes)
     rng = random.Random(seed)
     X, y = [], []
     for k in range(n_classes):
@@ -103,13 +98,13 @@ def blobs(
 ) -> Dataset:
     """Gaussian clusters, as sklearn's make_blobs: centers drawn in ``center_box``; y = cluster index."""
     rng = random.Random(seed)
-    _check_positive("n_features", n_features, "the dimension of each point")
+    _check_count(n_features, "n_features", what=" (the dimension of each point)")
     if isinstance(centers, int):
         centers = [[rng.uniform(*center_box) for _ in range(n_features)] for _ in range(centers)]
     centers = [list(map(float, c)) for c in centers]
     if not centers:
         raise ValueError("blobs: centers must be a positive number of clusters or a non-empty list of points")
-    _check_n(n_samples, minimum=len(centers))
+    _check_count(n_samples, minimum=len(centers))
     X, y = [], []
     for k, c in enumerate(centers):
         n = n_samples // len(centers) + (1 if k < n_samples % len(centers) else 0)

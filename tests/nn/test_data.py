@@ -103,8 +103,8 @@ def test_train_test_split_of_two_samples_keeps_one_on_each_side(test_fraction):
         (lambda: data.train_test_split([[1.0]], [1]), "needs at least 2 samples"),
         (lambda: data.blobs(10, centers=0), "centers must be a positive number of clusters"),
         (lambda: data.blobs(10, centers=[]), "centers must be a positive number of clusters"),
-        (lambda: data.blobs(10, n_features=0), "n_features must be a positive integer"),
-        (lambda: data.spirals(10, n_classes=0), "n_classes must be a positive integer"),
+        (lambda: data.blobs(10, n_features=0), "n_features must be an integer ≥ 1 \\(the dimension"),
+        (lambda: data.spirals(10, n_classes=0), "n_classes must be an integer ≥ 1 \\(the number of spiral arms"),
         (lambda: data.encoder_838("bits"), "targets"),
     ],
 )
