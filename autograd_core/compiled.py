@@ -118,11 +118,10 @@ class _OpGroup:
         return xs
 
     def _guarded(self, xs: list, compute: Callable):
-        """compute() with numpy's float errors raised: where the table's scalar forward raises on a
-        sample, so does the batch (same error); where it does not (mul overflow gives inf), neither."""
+        """compute(), run where numpy raises on float errors: where the table's scalar forward raises on
+        a sample, so does the batch (same error); where it does not (mul overflow gives inf), neither."""
         try:
-            with np.errstate(all="raise"):
-                return compute()
+            return compute()
         except FloatingPointError:
             self.raise_like_interpreted(xs, True)
             with np.errstate(all="ignore"):
@@ -147,8 +146,11 @@ class _OpGroup:
     def backward(self, U, V, GU, GV, xs, needs) -> None:
         store, gstore = (V, GV) if self.out_kind == _BATCHED else (U, GU)
         v, g = store[self.start : self.stop], gstore[self.start : self.stop]
-        # The interpreted engine computes (and checks) the local derivatives in its forward.
-        local = self._guarded(xs, lambda: self.op.local(*xs, v, *self.extra))
+        if self.op.valid is None:
+            local = self.op.local(*xs, v, *self.extra)
+        else:  # near a domain's edge the rule can overflow (x^(n−1)): the interpreted forward checks it
+            with np.errstate(all="raise"):
+                local = self._guarded(xs, lambda: self.op.local(*xs, v, *self.extra))
         for d, i, k, u, need in zip(local, self.idx, self.kinds, self.unique, needs):
             if need:
                 msg = g * d
@@ -172,8 +174,11 @@ class _SumGroup:
         self.unique = [_unique(a) for a in (self.pw, self.x0 if self.shared_x else self.px, self.tb, self.tu)]
 
     def forward(self, U: np.ndarray, V: np.ndarray) -> tuple:
-        with np.errstate(over="ignore", invalid="ignore"):  # as the interpreted +, ×: inf, not an error
+        try:
             return self._forward(U, V)
+        except FloatingPointError:
+            with np.errstate(all="ignore"):  # as the interpreted + and ×: inf or nan, not an error
+                return self._forward(U, V)
 
     def _forward(self, U: np.ndarray, V: np.ndarray) -> tuple:
         W = X = None
@@ -521,7 +526,8 @@ class Compiled:
                 U[start:stop] = a.reshape(-1)
         # Each op group raises where the interpreted engine would, naming the op, value and sample;
         # elsewhere floats behave as IEEE (and as the interpreted engine): an overflowing sum is inf.
-        saved = [g.forward(U, V) for g in t.groups]
+        with np.errstate(all="raise"):
+            saved = [g.forward(U, V) for g in t.groups]
         return U, V, saved, B
 
     def _output(self, U: np.ndarray, V: np.ndarray, i: int, B: int, size: int | None) -> np.ndarray:
