@@ -29,17 +29,11 @@ Output = float | list[float]
 
 def _logits_and_softmax(model: Callable) -> tuple[Callable, bool]:
     """(the function to trace, whether softmax follows it): a softmax output layer is left out of the trace."""
-    layers = model.layers if isinstance(model, MLP) else [model] if isinstance(model, Layer) else []
-    if not layers or layers[-1].activation != "softmax":
-        return (lambda x: model(x)), False
-
-    def logits(x: Sequence[Value]) -> list[Value]:
-        xs = list(x)
-        for layer in layers[:-1]:
-            xs = layer.forward(xs)
-        return [neuron.forward(xs) for neuron in layers[-1].neurons]  # z_k, before softmax
-
-    return logits, True
+    if isinstance(model, MLP) and model.layers[-1].activation == "softmax":
+        return model.logits, True
+    if isinstance(model, Layer) and model.activation == "softmax":
+        return (lambda x: model.logits(list(x))), True  # Layer.logits takes inputs already lifted to Values
+    return (lambda x: model(x)), False
 
 
 def make_compiled_step(
@@ -62,10 +56,8 @@ def make_compiled_step(
         # ŷ as leaves of a small interpreted graph: the loss (and R(W)) built by the engine.
         leaves = [[Value(v) for v in column] for column in columns]
         preds = [list(sample) for sample in zip(*leaves)] if several else leaves[0]
-        if softmax:
+        if softmax:  # (a softmax layer has ≥ 2 outputs)
             preds = [softmax_values(z) for z in preds]
-            if isinstance(model, MLP) and len(columns) == 1:
-                preds = [p[0] for p in preds]  # as model(x) returns: one Value for one output
         L = loss(preds, yb)
         if regularizer is not None:
             L = L + regularizer(params)
@@ -74,7 +66,7 @@ def make_compiled_step(
         for p, g in zip(params, from_model.tolist()):
             p.grad = g + grads.get(p, 0.0)  # through the model, plus through R(W)
         if softmax:
-            floats = [[q.data for q in p] if isinstance(p, list) else p.data for p in preds]
+            floats = [[q.data for q in p] for p in preds]
         else:
             floats = [list(sample) for sample in zip(*columns)] if several else columns[0]
         return L.data, floats
