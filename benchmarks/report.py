@@ -120,8 +120,14 @@ def as_text(rows: list[Row]) -> str:
     return "\n".join([*lines, "", LEGEND, *loss_agreement(rows), "", *notes(rows)])
 
 
+LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+"""The 1-minute load average when the run began (this module is imported before any workload)."""
+
+
 def machine() -> str:
-    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    load = ""
+    if LOAD_AT_START is not None:
+        load = f", load average {LOAD_AT_START:.1f} at the start and {os.getloadavg()[0]:.1f} at the end"
     return (
         f"{platform.machine()} {platform.system()}, {os.cpu_count()} cores{load}, Python {platform.python_version()}; "
         "BLAS and torch on one thread"
