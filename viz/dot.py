@@ -245,8 +245,7 @@ def draw_graph(
         show_grads = bool(grads) and any(v.grad != 0 for v in order)  # has a backward run?
         # One BACKWARD's numbers, not the grad fields: a leaf's field adds up every backward() call
         grad_of = gradients(root) if show_grads else {}
-        accumulated = {v: v.grad for v in order if not v.parents and v.label and v in grad_of
-                       and not same(v.grad, grad_of[v])}
+        accumulated = {v: v.grad for v in order if is_parameter(v) and v in grad_of and not same(v.grad, grad_of[v])}
     finite = [abs(g) for g in (grad_of.get(v, 0.0) for v in order) if math.isfinite(g)]
     scale = max(finite, default=0.0) if show_grads else 0.0
     not_finite = {v for v in order
@@ -286,28 +285,28 @@ def draw_graph(
         for v in nodes:
             k = index[v]
             grad = grad_of.get(v, 0.0)
-            colour = fill(grad, scale) if show_grads and (v.parents or v.label) else ZERO
+            constant = not v.parents and not v.label
+            colour = fill(grad, scale) if show_grads and not constant else ZERO
             if v in not_finite:
                 colour = NOT_FINITE
-            lines = [dot_text(names[v])] if v.parents or v.label else []
-            if v.parents or v.label:
-                lines.append(f"data {fmt(v.data)}")
+            if not constant:
+                lines = [dot_text(names[v]), f"data {fmt(v.data)}"]
                 if v in accumulated:
                     lines += [f"grad {fmt(accumulated[v])} (accumulated)", f"this {name}: {fmt(grad)}"]
                 elif show_grads:
                     lines.append(f"grad {fmt(grad)}")
             else:  # a constant: just its number
-                lines.append(fmt(v.data))
+                lines = [fmt(v.data)]
             style = {"shape": "box", "style": "filled,rounded", "fillcolor": colour, "fontcolor": font_colour(colour)}
             if v in stop:
                 style.update(style="filled,rounded,dashed")
-            elif not v.parents and v.label:
+            elif is_parameter(v):
                 style.update(style="filled", peripheries="2")
-            elif not v.parents:
+            elif constant:
                 style.update(style="filled,dashed", color="#808080", fontsize="10")
             if v in not_finite:
                 style.update(color=NOT_FINITE_BORDER, penwidth="2")
-            kind = ("input" if v in stop else "interior") if v.parents else ("parameter" if v.label else "constant")
+            kind = ("input" if v in stop else "interior") if v.parents else ("constant" if constant else "parameter")
             graph.node(f"v{k}", "\n".join(lines), id=f"v{k}", **{"class": f"value {kind}"},
                        tooltip=f"{dot_text(v.label or 'v')}: data={v.data!r} grad={grad!r}", **style)
             if v in opened:
