@@ -54,6 +54,11 @@ def _output(y: object, f: Callable) -> Value | float:
     )
 
 
+def _nested(*args: object) -> bool:
+    """Inside another grad (or given Values): the result must be a graph, differentiable again."""
+    return _tracing.get() > 0 or any(isinstance(a, Value) for a in args)
+
+
 def _trace(f: Callable, xs: list[Value]) -> Value | float:
     """f(*xs), with every grad called inside it building graphs (differentiable again)."""
     token = _tracing.set(_tracing.get() + 1)
@@ -74,7 +79,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     @functools.wraps(f)
     def wrapped(*args: Number | Value):
         nums = _argnums(argnums, len(args))
-        nested = _tracing.get() > 0 or any(isinstance(a, Value) for a in args)
+        nested = _nested(*args)
         xs = [_fresh(a) for a in args]
         y = _trace(f, xs)
         if isinstance(y, Value):
@@ -107,7 +112,7 @@ def hessian(f: Callable) -> Callable:
 
     @functools.wraps(f)
     def wrapped(*args: Number | Value) -> list[list[float]]:
-        nested = _tracing.get() > 0 or any(isinstance(a, Value) for a in args)
+        nested = _nested(*args)
         xs = [_fresh(a) for a in args]
         y = _trace(f, xs)
         if not isinstance(y, Value):
@@ -132,7 +137,7 @@ def jvp(f: Callable, primals: Sequence[Number | Value], tangents: Sequence[Numbe
     """
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
-    nested = _tracing.get() > 0 or any(isinstance(p, Value) for p in (*primals, *tangents))
+    nested = _nested(*primals, *tangents)
     xs = [_fresh(p) for p in primals]
     seeds = {x: t if isinstance(t, Value) else Value(t).data for x, t in zip(xs, tangents)}
     y = _trace(f, xs)
