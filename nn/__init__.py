@@ -10,7 +10,21 @@
 
 from . import data, losses, schedules
 from .modules import MLP, Layer, Neuron
-from .optim import SGD, Adam
+from .optim import SGD, Adagrad, Adam, RMSprop
 from .train import evaluate, fit, make_step
 
-__all__ = ["MLP", "SGD", "Adam", "Layer", "Neuron", "data", "evaluate", "fit", "losses", "make_step", "schedules"]
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "Layer",
+    "Neuron",
+    "RMSprop",
+    "data",
+    "evaluate",
+    "fit",
+    "losses",
+    "make_step",
+    "schedules",
+]
