@@ -12,6 +12,7 @@ import html
 import json
 import math
 import os
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -81,10 +82,23 @@ def steps_data(root: Value, stop_at: Collection[Value] = ()) -> dict:
     return {"root": top, "steps": steps}
 
 
+SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def script_json(data: dict) -> str:
-    """JSON safe inside <script>: no ``</script>``, ``<!--`` or ``&`` can end or change the block."""
+    """JSON safe inside <script>: no ``</script>``, ``<!--`` or ``&`` can end or change the block, and
+    no U+2028/U+2029 (line ends to older JavaScript) can break a script that reads it."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # numbers go through number() first
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return re.sub("[<>&\u2028\u2029]", lambda m: SCRIPT_ESCAPES[m[0]], text)
+
+
+PLACEHOLDER = re.compile("%(TITLE|SVG|DATA)%")
+
+
+def substitute(template: str, parts: dict[str, str]) -> str:
+    """``template`` with each ``%NAME%`` replaced by ``parts[NAME]`` in one pass: text put in is never
+    scanned again, so a label that spells ``%DATA%`` stays text."""
+    return PLACEHOLDER.sub(lambda m: parts[m[1]], template)
 
 
 def backward_html(root: Value, path: str | os.PathLike, title: str | None = None,
@@ -97,9 +111,7 @@ def backward_html(root: Value, path: str | os.PathLike, title: str | None = None
     svg = render_source(graph.source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG is inline in HTML
     title = title or f"BACKWARD() on {root.label or 'L'}, step by step"
-    page = (PAGE.replace("%TITLE%", html.escape(title))
-            .replace("%SVG%", svg)
-            .replace("%DATA%", script_json(steps_data(root, stop_at))))
+    page = substitute(PAGE, {"TITLE": html.escape(title), "SVG": svg, "DATA": script_json(steps_data(root, stop_at))})
     path = Path(path)
     path.write_text(page, encoding="utf-8")
     return path
