@@ -1,12 +1,14 @@
 """viz: computation graphs, the step-by-step BACKWARD page and training plots.
 
-    import viz
-    L.backward()
-    viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
-    viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
+import viz
+L.backward()
+viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
+viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
+viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
 """
 
 from .dot import Digraph, GraphTooLarge, draw_graph, neuron_part, render
+from .explain import Explanation, explain
 from .plots import plot_activations, plot_decision_boundary, plot_history
 from .renderer import RendererNotFound, RenderError, find_renderer
 from .stepper import backward_html
@@ -14,6 +16,7 @@ from .steps import Message, Step, backward_steps
 
 __all__ = [
     "Digraph",
+    "Explanation",
     "GraphTooLarge",
     "Message",
     "RenderError",
@@ -22,6 +25,7 @@ __all__ = [
     "backward_html",
     "backward_steps",
     "draw_graph",
+    "explain",
     "find_renderer",
     "neuron_part",
     "plot_activations",
