@@ -5,10 +5,12 @@ L.backward()
 viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
 viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
 viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
+viz.render_network(model, "net.svg", x=[0.5, -1.2])  # an MLP as columns of neurons (draw_network: inline)
 """
 
 from .dot import Digraph, GraphTooLarge, draw_graph, neuron_part, render
 from .explain import Explanation, explain
+from .network import draw_network, render_network
 from .plots import plot_activations, plot_decision_boundary, plot_history
 from .renderer import RendererNotFound, RenderError, find_renderer
 from .stepper import backward_html
@@ -25,6 +27,7 @@ __all__ = [
     "backward_html",
     "backward_steps",
     "draw_graph",
+    "draw_network",
     "explain",
     "find_renderer",
     "neuron_part",
@@ -32,4 +35,5 @@ __all__ = [
     "plot_decision_boundary",
     "plot_history",
     "render",
+    "render_network",
 ]

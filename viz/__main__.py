@@ -2,6 +2,7 @@
 
     python -m viz expr neuron -o graph.svg --html steps.html
     python -m viz model m.json --input 0.5 -1.2 -o graph.svg
+    python -m viz network m.json --input 0.5 -1.2 -o network.svg
     python -m viz activations -o activations.png
 """
 
@@ -15,16 +16,22 @@ from autograd_core import Value
 
 from .dot import MAX_NODES, GraphTooLarge, neuron_part, render
 from .expressions import EXPRESSIONS
+from .network import render_network
 from .plots import plot_activations
 from .renderer import RendererNotFound, RenderError
 from .stepper import backward_html
 
 
-def load_model_output(path: str, inputs: list[float], output: int) -> Value:
-    """The saved model's ``output``-th output (from 1) for ``inputs``: nn is the application layer here."""
+def load_model(path: str) -> object:
+    """The model saved at ``path`` (``model.save``): nn is the application layer here."""
     from nn import MLP  # lazy: viz itself never depends on nn
 
-    model = MLP.load(path)
+    return MLP.load(path)
+
+
+def load_model_output(path: str, inputs: list[float], output: int) -> Value:
+    """The saved model's ``output``-th output (from 1) for ``inputs``."""
+    model = load_model(path)
     if len(inputs) != model.nin:
         raise ValueError(f"the model in {path} takes {model.nin} inputs, got {len(inputs)} after --input")
     out = model(inputs)
@@ -46,7 +53,7 @@ def node_count(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line's arguments: expr, model and activations."""
+    """The command line's arguments: expr, model, network and activations."""
     p = argparse.ArgumentParser(prog="python -m viz", description="Draw computation graphs with every number of "
                                 "FORWARD() and BACKWARD(), the step-by-step BACKWARD page, and activation plots.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -72,6 +79,14 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--neuron", metavar="NAME", help="draw one neuron, e.g. L1.N3: its nodes with the layer below "
                    "as inputs, and the grads of its output")
     graph_options(m)
+    n = sub.add_parser("network", help="a saved nn model as the lectures draw it: columns of neurons, each edge a "
+                       "weight")
+    n.add_argument("path", help="the model's JSON file")
+    n.add_argument("--input", type=float, nargs="+", metavar="X", help="one input: each neuron's value and ∂g/∂z, "
+                   "each edge's ∂g/∂w (g: the output)")
+    n.add_argument("-o", "--output-file", default="network.svg", help="picture to write: .svg, .png or .dot "
+                   "(default network.svg)")
+    n.add_argument("--no-backward", action="store_true", help="draw the weights (and values) only")
     a = sub.add_parser("activations", help="plot each activation of the op table and its derivative")
     a.add_argument("-o", "--output-file", default="activations.png", help="a .png or .svg (default activations.png)")
     return p
@@ -93,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "activations":
             print(plot_activations(args.output_file))
+            return 0
+        if args.command == "network":
+            model = load_model(args.path)
+            print(render_network(model, args.output_file, x=args.input, grads=not args.no_backward))
             return 0
         if args.command == "expr":
             root = EXPRESSIONS[args.name]()

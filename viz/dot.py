@@ -19,21 +19,11 @@ import graphviz
 
 from autograd_core import OPS, Value, gradients, topological_order
 
+from .palette import FONT, NONE, NOT_FINITE, NOT_FINITE_BORDER, fill, font_colour
 from .renderer import render_source, write
-
-FONT = "Helvetica"
-"""The one font name used everywhere (a single name: renderers differ in font fallback lists)."""
 
 MAX_NODES = 250
 """Above this many nodes (values + ops) a picture is unreadable: ``draw_graph`` asks for a part."""
-
-# A colour-blind-safe diverging scale (ColorBrewer RdBu's blues, PuOr's oranges): negative grads
-# blue, positive orange, darker for larger |grad| relative to the graph's largest.
-NEGATIVE = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
-POSITIVE = ("#fee0b6", "#fdb863", "#e08214", "#b35806")
-ZERO = "#ffffff"
-NOT_FINITE = "#d9d9d9"  # grey fill with a red border: a data or grad of inf or nan (no place on the scale)
-NOT_FINITE_BORDER = "#d62728"
 
 NEURON_OUTPUT = re.compile(r"L(\d+)\.N(\d+)")
 NEURON_PARAMETER = re.compile(r"L(\d+)\.N(\d+)\.(?:w\d+|b)")
@@ -60,21 +50,6 @@ def dot_text(text: str) -> str:
     """User text for a dot label, shown verbatim: dot reads ``\\l``, ``\\N`` … as escapes and decodes
     HTML entities (``&amp;``), so backslashes and ampersands are escaped."""
     return text.replace("\\", "\\\\").replace("&", "&amp;")
-
-
-def fill(grad: float, scale: float) -> str:
-    """The diverging palette's colour for ``grad`` when the largest finite |grad| is ``scale``; grey if not finite."""
-    if not math.isfinite(grad):
-        return NOT_FINITE
-    if grad == 0 or scale == 0:
-        return ZERO
-    level = min(3, int(4 * (abs(grad) / scale) ** 0.5 - 1e-9))
-    return (POSITIVE if grad > 0 else NEGATIVE)[max(level, 0)]
-
-
-def font_colour(colour: str) -> str:
-    """White text on the two darkest fills, black otherwise."""
-    return "white" if colour in (NEGATIVE[3], POSITIVE[3], NEGATIVE[2], POSITIVE[2]) else "black"
 
 
 def same(a: float, b: float) -> bool:
@@ -286,7 +261,7 @@ def draw_graph(
             k = index[v]
             grad = grad_of.get(v, 0.0)
             constant = not v.parents and not v.label
-            colour = fill(grad, scale) if show_grads and not constant else ZERO
+            colour = fill(grad, scale) if show_grads and not constant else NONE
             if v in not_finite:
                 colour = NOT_FINITE
             if not constant:

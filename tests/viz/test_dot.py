@@ -8,8 +8,9 @@ from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
 
 from autograd_core import OPS, Value, topological_order
 from viz import GraphTooLarge, draw_graph, neuron_part, render
-from viz.dot import NEGATIVE, NOT_FINITE, POSITIVE, fill, fmt, neuron_clusters, node_names
+from viz.dot import fmt, neuron_clusters, node_names
 from viz.expressions import square
+from viz.palette import NEGATIVE, NOT_FINITE, POSITIVE, ZERO, fill
 from viz.renderer import render_source
 
 pytestmark = needs_renderer
@@ -232,7 +233,7 @@ def test_draw_graph_html_entities_in_labels_stay_literal():
 
 def test_fill_scale_is_diverging_and_greys_inf_and_nan():
     assert fill(-1.0, 1.0) == NEGATIVE[-1] and fill(1.0, 1.0) == POSITIVE[-1]
-    assert fill(0.01, 1.0) == POSITIVE[0] and fill(0.0, 1.0) == "#ffffff"
+    assert fill(0.01, 1.0) == POSITIVE[0] and fill(0.0, 1.0) == ZERO
     assert fill(math.inf, 1.0) == fill(-math.inf, 1.0) == fill(math.nan, 1.0) == NOT_FINITE
 
 
