@@ -15,7 +15,7 @@ from pathlib import Path
 
 from demos import _common
 
-TOUR = ("neuron", "logistic", "modes", "gradcheck", "activations", "numpy_net", "xor", "encoder", "moons")
+TOUR = ("neuron", "logistic", "modes", "gradcheck", "activations", "numpy_net", "xor", "encoder", "moons", "optimizers")
 """The demos in the order a lesson on backprop would take them."""
 
 
