@@ -7,8 +7,13 @@ import sys
 import time
 from pathlib import Path
 
+from . import workloads
 from .report import as_text, step0_losses, write
-from .workloads import WORKLOADS, Row
+from .scaling import scaling
+from .workloads import Row
+
+WORKLOADS = {**workloads.WORKLOADS, "scaling": scaling}
+"""Every workload by name, in the order of the table (the scaling grid has a table and a plot of its own)."""
 
 RESULTS = Path(__file__).parent / "results"
 DESCRIPTION = (

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import glob
 import importlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 OURS = "autograd-core"
 OURS_GC_OFF = "autograd-core, GC off"
 COMPILED = "autograd-core compile()"
+COMPILED_FIT = "autograd-core fit(compiled=True)"
 MICROGRAD = "micrograd"
 MICROGRAD_GC_OFF = "micrograd, GC off"
+MICROGRAD_RUST = "micrograd-rust"
 TORCH_SCALAR = "PyTorch 0-d float64"
 TORCH_BATCHED = "PyTorch batched float64"
 HIPS = "HIPS autograd (numpy)"
@@ -19,7 +26,7 @@ NUMPY_HAND = "numpy, hand-written"
 GC_OFF = {OURS: OURS_GC_OFF, MICROGRAD: MICROGRAD_GC_OFF}
 """Engine → its column when timed with the cyclic GC off (gc.collect() before, gc.disable() during)."""
 BASELINE = {
-    **dict.fromkeys((OURS, COMPILED, TORCH_SCALAR, TORCH_BATCHED, HIPS), MICROGRAD),
+    **dict.fromkeys((OURS, COMPILED, MICROGRAD_RUST, TORCH_SCALAR, TORCH_BATCHED, HIPS), MICROGRAD),
     OURS_GC_OFF: MICROGRAD_GC_OFF,
 }
 """Engine → the column its ratio is taken against: micrograd, in the same GC setting."""
@@ -27,11 +34,16 @@ BASELINE = {
 REQUIRES = {
     MICROGRAD: "micrograd",
     MICROGRAD_GC_OFF: "micrograd",
+    MICROGRAD_RUST: "micrograd_rust",
     TORCH_SCALAR: "torch",
     TORCH_BATCHED: "torch",
     HIPS: "autograd",
 }
 """Engine → the module it needs (autograd-core's own engines need only numpy for compile())."""
+
+
+PEERS_VENV = os.environ.get("PEERS_VENV", "/tmp/peers-venv")
+"""Where ``shared/bench/setup-peers.sh`` builds the peers that pip cannot install here (micrograd-rust)."""
 
 
 def installed(engine: str) -> bool:
@@ -42,8 +54,30 @@ def installed(engine: str) -> bool:
     try:
         importlib.import_module(name)
     except ImportError:
-        return False
+        return name == "micrograd_rust" and _rust_from_peers_venv() is not None
     return True
+
+
+def _rust_from_peers_venv():
+    """micrograd-rust's extension module from the peers' venv, if it was built for this Python; else None.
+
+    Only the one compiled module is loaded (not the venv's site-packages, whose numpy and torch
+    could shadow ours).
+    """
+    if "micrograd_rust" in sys.modules:
+        return sys.modules["micrograd_rust"]
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        for path in glob.glob(f"{PEERS_VENV}/lib/{version}/site-packages/micrograd_rust/micrograd_rust{suffix}"):
+            spec = importlib.util.spec_from_file_location("micrograd_rust", path)
+            module = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+            except ImportError:
+                continue
+            sys.modules["micrograd_rust"] = module
+            return module
+    return None
 
 
 def torch_module():
@@ -85,6 +119,19 @@ def micrograd() -> Scalar:
     return Scalar(MICROGRAD, Value, Value.relu, Value.backward, lambda v: v.data, lambda v: v.grad, _value_sgd)
 
 
+def micrograd_rust() -> Scalar:
+    """The native Rust port of micrograd: no relu, and a plain number only on the left of an operator."""
+    try:
+        from micrograd_rust import Value
+    except ImportError:
+        Value = _rust_from_peers_venv().Value
+
+    def relu(x):
+        return (1.0 if x.data > 0 else 0.0) * x  # relu′(0) = 0, as ours and micrograd's
+
+    return Scalar(MICROGRAD_RUST, Value, relu, Value.backward, lambda v: v.data, lambda v: v.grad, _value_sgd)
+
+
 def torch_scalar() -> Scalar:
     torch = torch_module()
 
@@ -102,5 +149,10 @@ def torch_scalar() -> Scalar:
     )
 
 
-SCALAR_ENGINES: dict[str, Callable[[], Scalar]] = {OURS: ours, MICROGRAD: micrograd, TORCH_SCALAR: torch_scalar}
+SCALAR_ENGINES: dict[str, Callable[[], Scalar]] = {
+    OURS: ours,
+    MICROGRAD: micrograd,
+    MICROGRAD_RUST: micrograd_rust,
+    TORCH_SCALAR: torch_scalar,
+}
 """The engines that build one graph node per scalar operation."""

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import engines as E
+from . import scaling as S
 from .workloads import Row
 
 ENGINE_ORDER = (
@@ -17,6 +18,7 @@ ENGINE_ORDER = (
     E.MICROGRAD,
     E.OURS_GC_OFF,
     E.MICROGRAD_GC_OFF,
+    E.MICROGRAD_RUST,
     E.COMPILED,
     E.TORCH_SCALAR,
     E.TORCH_BATCHED,
@@ -69,8 +71,13 @@ def _base(engine: str, by_engine: dict[str, Row]) -> Row | None:
     return by_engine.get(E.BASELINE.get(engine, E.MICROGRAD)) or by_engine.get(E.NUMPY_HAND)
 
 
+def _is_scaling(row: Row) -> bool:
+    return row.workload.startswith(S.WORKLOAD)
+
+
 def table(rows: list[Row]) -> list[tuple[str, ...]]:
-    """One row per workload, one column per engine: the header first."""
+    """One row per workload, one column per engine: the header first (the scaling grid has its own table)."""
+    rows = [r for r in rows if not _is_scaling(r)]
     engines = [e for e in ENGINE_ORDER if any(r.engine == e for r in rows)]
     workloads = list(dict.fromkeys(r.workload for r in rows))
     out = [("workload", *engines)]
@@ -79,6 +86,35 @@ def table(rows: list[Row]) -> list[tuple[str, ...]]:
         cells = [cell(by_engine[e], _base(e, by_engine)) if e in by_engine else "" for e in engines]
         out.append((w, *cells))
     return out
+
+
+def _mb(row: Row | None) -> str:
+    peak = row.extra.get("peak_mb") if row is not None and row.value is not None else None
+    return "" if peak is None else f"{peak:,.1f} MB"
+
+
+def scaling_table(rows: list[Row]) -> list[tuple[str, ...]]:
+    """fit(compiled=True) against PyTorch per (N, h): times, their ratio, peak memory per step (header first)."""
+    grid = [r for r in rows if _is_scaling(r)]
+    if not grid:
+        return []
+    out = [("N", "h", S.FIT, E.TORCH_BATCHED, "ours / PyTorch", "peak per step, ours", "peak per step, PyTorch")]
+    for workload in dict.fromkeys(r.workload for r in grid):
+        by_engine = {r.engine: r for r in grid if r.workload == workload}
+        ours, torch = by_engine.get(S.FIT), by_engine.get(E.TORCH_BATCHED)
+        ratio = ""
+        if ours and torch and ours.value and torch.value:
+            ratio = f"{ours.value / torch.value:.2f}×"
+        n, h = ours.extra["n"], ours.extra["h"]
+        theirs = cell(torch, None) if torch else ""
+        out.append((f"{n:,}", str(h), cell(ours, None), theirs, ratio, _mb(ours), _mb(torch)))
+    return out
+
+
+SCALING_LEGEND = (
+    "ours / PyTorch: time per full-batch step over PyTorch's (below 1: faster); peak per step: the rise of "
+    "the process's peak resident set during one step"
+)
 
 
 def notes(rows: list[Row]) -> list[str]:
@@ -112,11 +148,20 @@ def loss_agreement(rows: list[Row]) -> list[str]:
     return lines
 
 
-def as_text(rows: list[Row]) -> str:
-    cells = table(rows)
+def _text_table(cells: list[tuple[str, ...]]) -> list[str]:
+    if len(cells) < 2:  # a header alone: nothing ran
+        return []
     widths = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def as_text(rows: list[Row]) -> str:
+    lines = _text_table(table(rows))
+    grid = _text_table(scaling_table(rows))
+    if grid:
+        lines += ["", *grid, SCALING_LEGEND]
     return "\n".join([*lines, "", LEGEND, *loss_agreement(rows), "", *notes(rows)])
 
 
@@ -134,25 +179,33 @@ def machine() -> str:
     )
 
 
-def as_markdown(rows: list[Row], title: str) -> str:
-    cells = table(rows)
-    lines = [
-        f"# {title}",
-        "",
-        f"Machine: {machine()}.",
-        "",
-        "| " + " | ".join(cells[0]) + " |",
-        "|" + "---|" * len(cells[0]),
-    ]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells[1:]]
+def _markdown_table(cells: list[tuple[str, ...]]) -> list[str]:
+    if len(cells) < 2:
+        return []
+    lines = ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(cells[0])]
+    return lines + ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells[1:]]
+
+
+def as_markdown(rows: list[Row], title: str, plot: str | None = None) -> str:
+    lines = [f"# {title}", "", f"Machine: {machine()}.", "", *_markdown_table(table(rows))]
+    grid = _markdown_table(scaling_table(rows))
+    if grid:
+        lines += ["", f"## {S.FIT} against {E.TORCH_BATCHED}", "", *grid, "", SCALING_LEGEND + "."]
+        if plot:
+            lines += ["", f"![time per step against N, log-log]({plot})"]
     extra = [LEGEND, *loss_agreement(rows), *notes(rows)]
     return "\n".join([*lines, "", *[f"- {line}" for line in extra]]) + "\n"
 
 
 def write(rows: list[Row], out: Path, title: str) -> tuple[Path, Path]:
-    """benchmarks.md and benchmarks.json in ``out``."""
+    """benchmarks.md and benchmarks.json in ``out`` (and scaling.png when the scaling grid ran)."""
     out.mkdir(parents=True, exist_ok=True)
     md, js = out / "benchmarks.md", out / "benchmarks.json"
-    md.write_text(as_markdown(rows, title))
+    plot = None
+    if any(_is_scaling(r) for r in rows):
+        from .figure import scaling_plot
+
+        plot = scaling_plot([r for r in rows if _is_scaling(r)], out / "scaling.png").name
+    md.write_text(as_markdown(rows, title, plot))
     js.write_text(json.dumps({"machine": machine(), "rows": [asdict(r) for r in rows]}, indent=1))
     return md, js

@@ -128,15 +128,41 @@ def mlp(weights: list, x: list, relu: Callable, sizes=SIZES) -> object:
     h = list(x)
     for layer, (W, b, nin, nout) in enumerate(layers(sizes)):
         rows = [weights[W][j * nin : (j + 1) * nin] for j in range(nout)]
-        h = [sum((w * xi for w, xi in zip(row, h)), bj) for row, bj in zip(rows, weights[b])]
+        # x_i · w (a number on the left, as every engine takes it; w · x_i is the same float)
+        h = [sum((xi * w for w, xi in zip(row, h)), bj) for row, bj in zip(rows, weights[b])]
         if layer < len(sizes) - 2:
             h = [relu(v) for v in h]
     return h[0]
 
 
-def _scalar_moons(S: E.Scalar, X, Y, repeats: int) -> tuple[float, float]:
-    t, losses = median_seconds(_moons_step(S, X, Y), repeats)
+def _scalar_moons(engine: str, X, Y, repeats: int) -> tuple[float, float]:
+    step = _nn_moons_step(X, Y) if engine == E.OURS else _moons_step(E.SCALAR_ENGINES[engine](), X, Y)
+    t, losses = median_seconds(step, repeats)
     return t, losses[0]
+
+
+def _nn_moons_step(X, Y) -> Callable[[], float]:
+    """Our step as users write it, through the public nn API: MLP, losses.hinge + 1e-4·losses.l2, SGD."""
+    from nn import MLP, SGD, losses
+
+    model = MLP(SIZES[0], list(SIZES[1:]), seed=0)
+    flat = init_weights()
+    for (W, b, nin, _), layer in zip(layers(), model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            for w, value in zip(neuron.w, flat[W][j * nin : (j + 1) * nin]):
+                w.data = value
+            neuron.b.data = flat[b][j]
+    params = model.parameters()
+    optimizer = SGD(params, lr=LR)
+
+    def step() -> float:
+        optimizer.zero_grad()
+        L = losses.hinge([model(x) for x in X], Y) + 1e-4 * losses.l2(params)
+        L.backward()
+        optimizer.step()
+        return L.data
+
+    return step
 
 
 def _moons_step(S: E.Scalar, X, Y) -> Callable[[], float]:
@@ -145,7 +171,8 @@ def _moons_step(S: E.Scalar, X, Y) -> Callable[[], float]:
 
     def step() -> float:
         scores = [mlp(params, x, S.relu) for x in X]
-        data = sum(S.relu(1 - y * s) for s, y in zip(scores, Y)) * (1.0 / len(X))
+        # relu(1 − y·s) and (1/N)·Σ written with the numbers on the left (1 + (−y)·s is the same float)
+        data = (1.0 / len(X)) * sum(S.relu(1.0 + (-y) * s) for s, y in zip(scores, Y))
         L = data + 1e-4 * sum(p * p for p in params)
         S.backward(L)
         loss = S.data(L)
@@ -238,10 +265,11 @@ def moons(quick: bool) -> list[Row]:
     X, Y = moons_data(n)
     name = f"moons step ({n} points)"
     rows = []
-    for engine in _installed([name], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED), rows):
-        note = ""
+    engines = (E.OURS, E.MICROGRAD, E.MICROGRAD_RUST, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED)
+    for engine in _installed([name], engines, rows):
+        note = "the public nn API: MLP, losses.hinge + 1e-4·losses.l2, SGD" if engine == E.OURS else ""
         if engine in E.SCALAR_ENGINES:
-            t, loss0 = _scalar_moons(E.SCALAR_ENGINES[engine](), X, Y, repeats if engine != E.TORCH_SCALAR else 3)
+            t, loss0 = _scalar_moons(engine, X, Y, repeats if engine != E.TORCH_SCALAR else 3)
         elif engine == E.TORCH_BATCHED:
             t, loss0 = _torch_moons(X, Y, 20 * repeats)
         elif engine == E.HIPS:
@@ -255,7 +283,7 @@ def moons(quick: bool) -> list[Row]:
             # reference cycles, so reference counting frees them; micrograd's (closure ↔ node)
             # pile up until the gc.collect() after the timing.
             with gc_off():
-                t, loss0 = _scalar_moons(E.SCALAR_ENGINES[engine](), X, Y, repeats)
+                t, loss0 = _scalar_moons(engine, X, Y, repeats)
             rows.append(Row(name, E.GC_OFF[engine], t * 1e3, "ms", loss0=loss0))
     return rows
 
@@ -308,7 +336,8 @@ def chain(quick: bool) -> list[Row]:
     rows = []
     for n in (1_000,) if quick else (1_000, 10_000, 100_000, 1_000_000):
         build_name, back_name = f"chain build, N={n:.0e}", f"chain backward, N={n:.0e}"
-        for engine in _installed([build_name, back_name], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.HIPS), rows, "ns/op"):
+        engines = (E.OURS, E.MICROGRAD, E.MICROGRAD_RUST, E.TORCH_SCALAR, E.HIPS)
+        for engine in _installed([build_name, back_name], engines, rows, "ns/op"):
             if engine != E.OURS and n > PEER_CAP:
                 skip = f"skipped: N > {PEER_CAP:.0e} for peers (minutes)"
                 rows += [Row(name, engine, unit="ns/op", status=skip) for name in (build_name, back_name)]
@@ -384,7 +413,8 @@ def wide(quick: bool) -> list[Row]:
     a, b = rng.uniform(-1, 1, n), rng.uniform(-1, 1, n)
     name = f"wide sum of {n:.0e} products (build + backward)"
     rows = []
-    for engine in _installed([name], (E.OURS, E.MICROGRAD, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED), rows):
+    engines = (E.OURS, E.MICROGRAD, E.MICROGRAD_RUST, E.TORCH_SCALAR, E.TORCH_BATCHED, E.HIPS, E.COMPILED)
+    for engine in _installed([name], engines, rows):
         note = ""
         if engine in E.SCALAR_ENGINES:
             S = E.SCALAR_ENGINES[engine]()
@@ -440,6 +470,7 @@ def wide(quick: bool) -> list[Row]:
 # ---- memory: bytes per node; growth over a training loop with the cyclic GC off -----------------
 GROWTH_RESOLUTION = 0.001
 """MB per step: less is shown as "< 0.001" (a few allocator blocks; one step's graph is megabytes)."""
+
 
 def _bytes_per_node(S: E.Scalar, n: int) -> float:
     gc.collect()

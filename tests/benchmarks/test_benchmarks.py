@@ -6,9 +6,10 @@ import pytest
 
 import benchmarks.__main__ as cli
 from benchmarks import engines as E
+from benchmarks import scaling as S
 from benchmarks import workloads as W
 from benchmarks.__main__ import main
-from benchmarks.report import table
+from benchmarks.report import scaling_table, table
 from benchmarks.workloads import Row
 
 
@@ -17,6 +18,7 @@ def quick_run(tmp_path_factory) -> tuple[list[Row], str, dict]:
     out = tmp_path_factory.mktemp("bench")
     assert main(["--quick", "--out", str(out)]) == 0
     data = json.loads((out / "benchmarks.json").read_text())
+    data["out"] = out
     return [Row(**r) for r in data["rows"]], (out / "benchmarks.md").read_text(), data
 
 
@@ -46,6 +48,7 @@ def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
         E.OURS_GC_OFF,
         E.MICROGRAD,
         E.MICROGRAD_GC_OFF,
+        E.MICROGRAD_RUST,
         E.TORCH_SCALAR,
         E.TORCH_BATCHED,
         E.HIPS,
@@ -122,3 +125,28 @@ def test_benchmarks_training_loop_frees_every_graph_without_gc(quick_run):
     assert _cells(rows, "training-loop")[E.OURS] == "< 0.001 MB/step"
     node = next(r for r in rows if r.workload.startswith("memory per node") and r.engine == E.OURS)
     assert node.value <= 250
+
+
+def test_benchmarks_scaling_grid_has_its_table_ratio_and_plot(quick_run):
+    rows, markdown, data = quick_run
+    grid = [r for r in rows if r.workload.startswith(S.WORKLOAD)]
+    assert {(r.extra["n"], r.extra["h"]) for r in grid if r.engine == S.FIT} == {(100, 16), (1_000, 16)}
+    measured = [r for r in grid if r.status == "ok"]
+    assert measured and all(r.value > 0 for r in measured)
+    assert all(r.extra["peak_mb"] is None or r.extra["peak_mb"] >= 0 for r in measured)
+    header, *lines = scaling_table(rows)
+    assert header[:5] == ("N", "h", S.FIT, E.TORCH_BATCHED, "ours / PyTorch") and len(lines) == 2
+    by = {(r.workload, r.engine): r.value for r in grid}
+    if E.installed(E.TORCH_BATCHED):
+        n100 = S.workload_name(100, 16)
+        assert lines[0][4] == f"{by[n100, S.FIT] / by[n100, E.TORCH_BATCHED]:.2f}×"
+    assert not any(line[0].startswith(S.WORKLOAD) for line in table(rows))  # not in the engines' table
+    png = data["out"] / "scaling.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "![time per step" in markdown
+
+
+def test_benchmarks_micrograd_rust_is_optional(monkeypatch, tmp_path):
+    # Without the peers' venv the column says "not installed" instead of failing.
+    monkeypatch.setattr(E, "PEERS_VENV", str(tmp_path))
+    monkeypatch.delitem(__import__("sys").modules, "micrograd_rust", raising=False)
+    assert not E.installed(E.MICROGRAD_RUST)
