@@ -10,6 +10,7 @@ whose gradients have been large takes smaller steps, one whose gradients are sma
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 from autograd_core import Value
@@ -17,18 +18,62 @@ from autograd_core import Value
 from .schedules import Schedule
 
 
+def check_hyperparameter(
+    name: str,
+    value: object,
+    low: float,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+    say: str = "",
+    why: str = "",
+) -> float:
+    """``value`` as a float if it is a finite real number (not a bool) in [low, high), or (low, high) with
+    ``low_open``; else ``ValueError`` naming ``name`` (``say`` words the range, ``why`` says what it is for)."""
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r:.60}")
+    if not say and high == math.inf:
+        say = f"a finite number {'>' if low_open else '≥'} {low:g}"
+    elif not say:
+        say = f"in {'(' if low_open else '['}{low:g}, {high:g})"
+    x = float(value)
+    if isinstance(value, bool) or not (math.isfinite(x) and (low < x if low_open else low <= x) and x < high):
+        raise ValueError(f"{name} must be {say}, got {value!r}" + (f"; {why}" if why else ""))
+    return x
+
+
 def _check_momentum(momentum: float) -> float:
-    if isinstance(momentum, bool) or not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    return momentum
+    return check_hyperparameter("momentum", momentum, 0.0, 1.0)
 
 
 def _check_eps(eps: float, usual: str, ratio: str) -> float:
-    if isinstance(eps, bool) or not eps > 0 or not math.isfinite(eps):
-        raise ValueError(
-            f"eps must be a small positive number ({usual} is usual), got {eps!r}; it keeps {ratio} finite"
-        )
-    return eps
+    return check_hyperparameter(
+        "eps",
+        eps,
+        0.0,
+        low_open=True,
+        say=f"a small positive number ({usual} is usual)",
+        why=f"it keeps {ratio} finite",
+    )
+
+
+class NonFiniteStep(FloatingPointError):
+    """``step()`` met a gradient of inf or nan (``what == "gradient"``, nothing changed), or its update would
+    make a parameter inf or nan (``what == "update"``, every parameter kept its value); ``name`` says which."""
+
+    def __init__(self, what: str, name: str, value: float, lr: float) -> None:
+        self.what, self.name, self.value, self.lr = what, name, value, lr
+        if what == "gradient":
+            text = (
+                f"the gradient of {name} is {value!r}, so the step would make it nan; nothing changed "
+                "(step(skip_nonfinite=True) skips such steps; if the loss diverged, lower the learning rate)"
+            )
+        else:
+            text = (
+                f"the step (α = {lr!r}) would make {name} = {value!r}; every parameter keeps its value from "
+                "before it: lower the learning rate"
+            )
+        super().__init__(text)
 
 
 class Optimizer:
@@ -38,12 +83,8 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimizer got no parameters; pass model.parameters()")
-        if isinstance(lr, bool) or not lr > 0 or not math.isfinite(lr):
-            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-        if not weight_decay >= 0:
-            raise ValueError(f"weight_decay must be ≥ 0, got {weight_decay!r}")
-        self.base_lr = lr
-        self.weight_decay = weight_decay
+        self.base_lr = check_hyperparameter("lr", lr, 0.0, low_open=True, say="a positive finite number")
+        self.weight_decay = check_hyperparameter("weight_decay", weight_decay, 0.0)
         self.schedule = schedule
         self.k = 0
 
@@ -71,6 +112,38 @@ class Optimizer:
         wd = self.weight_decay
         return [p.grad + wd * p.data for p in self.params] if wd else [p.grad for p in self.params]
 
+    def _name(self, i: int) -> str:
+        return repr(self.params[i].label) if self.params[i].label else f"parameter {i} (unlabelled)"
+
+    def step(self, skip_nonfinite: bool = False) -> bool:
+        """One update of every parameter from its ``grad`` (the rule in the class docstring); True if taken.
+
+        A gradient g (with weight decay) of inf or nan raises ``NonFiniteStep`` naming the parameter,
+        before anything changes; with ``skip_nonfinite=True`` the step is skipped instead (no parameter,
+        state or k changes) and ``step`` returns False.  An update that would make a parameter inf or nan
+        raises ``NonFiniteStep`` too: every parameter keeps its value from before the step (the running
+        averages have taken it: start a new optimizer with a lower lr)."""
+        lr, grads = self.lr, self._grads()
+        bad = next((i for i, g in enumerate(grads) if not math.isfinite(g)), None)
+        if bad is not None:
+            if skip_nonfinite:
+                return False
+            raise NonFiniteStep("gradient", self._name(bad), grads[bad], lr)
+        before = [p.data for p in self.params]
+        self._update(lr, grads)
+        bad = next((i for i, p in enumerate(self.params) if not math.isfinite(p.data)), None)
+        if bad is not None:
+            value = self.params[bad].data
+            for p, x in zip(self.params, before):
+                p.data = x
+            raise NonFiniteStep("update", self._name(bad), value, lr)
+        self.k += 1
+        return True
+
+    def _update(self, lr: float, grads: list[float]) -> None:
+        """w ← w − lr·(the rule's update from g), for each parameter w and its g in ``grads``."""
+        raise NotImplementedError
+
 
 class SGD(Optimizer):
     """v ← μv + g; w ← w − α_k v (μ = momentum; plain GD w ← w − α_k g when μ = 0).
@@ -94,14 +167,12 @@ class SGD(Optimizer):
         self.momentum = _check_momentum(momentum)
         self.velocity = [0.0] * len(self.params)
 
-    def step(self) -> None:
-        """One update of every parameter from its ``grad``."""
-        lr, mu = self.lr, self.momentum
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+    def _update(self, lr: float, grads: list[float]) -> None:
+        mu = self.momentum
+        for i, (p, g) in enumerate(zip(self.params, grads)):
             if mu:
                 g = self.velocity[i] = mu * self.velocity[i] + g
             p.data -= lr * g
-        self.k += 1
 
 
 class Adagrad(Optimizer):
@@ -124,13 +195,11 @@ class Adagrad(Optimizer):
         self.eps = _check_eps(eps, "1e-10", "g/√G")
         self.sum_squares = [0.0] * len(self.params)
 
-    def step(self) -> None:
-        """One update of every parameter from its ``grad``."""
-        lr, eps = self.lr, self.eps
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+    def _update(self, lr: float, grads: list[float]) -> None:
+        eps = self.eps
+        for i, (p, g) in enumerate(zip(self.params, grads)):
             G = self.sum_squares[i] = self.sum_squares[i] + g * g
             p.data -= lr * g / (math.sqrt(G) + eps)
-        self.k += 1
 
 
 class RMSprop(Optimizer):
@@ -152,24 +221,22 @@ class RMSprop(Optimizer):
         schedule: Schedule | None = None,
     ) -> None:
         super().__init__(params, lr, weight_decay, schedule)
-        if isinstance(alpha, bool) or not 0.0 <= alpha < 1.0:
-            raise ValueError(f"alpha must be in [0, 1) (0.99 is usual: the average over ~100 steps), got {alpha!r}")
-        self.alpha = alpha
+        self.alpha = check_hyperparameter(
+            "alpha", alpha, 0.0, 1.0, say="in [0, 1) (0.99 is usual: the average over ~100 steps)"
+        )
         self.eps = _check_eps(eps, "1e-8", "g/√s")
         self.momentum = _check_momentum(momentum)
         self.square_avg = [0.0] * len(self.params)
         self.buffer = [0.0] * len(self.params)
 
-    def step(self) -> None:
-        """One update of every parameter from its ``grad``."""
-        lr, rho, eps, mu = self.lr, self.alpha, self.eps, self.momentum
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+    def _update(self, lr: float, grads: list[float]) -> None:
+        rho, eps, mu = self.alpha, self.eps, self.momentum
+        for i, (p, g) in enumerate(zip(self.params, grads)):
             s = self.square_avg[i] = rho * self.square_avg[i] + (1.0 - rho) * g * g
             update = g / (math.sqrt(s) + eps)
             if mu:
                 update = self.buffer[i] = mu * self.buffer[i] + update
             p.data -= lr * update
-        self.k += 1
 
 
 class Adam(Optimizer):
@@ -185,20 +252,18 @@ class Adam(Optimizer):
         schedule: Schedule | None = None,
     ) -> None:
         super().__init__(params, lr, weight_decay, schedule)
-        if not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
-        self.betas = betas
+        if not isinstance(betas, Sequence) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (β₁, β₂) such as (0.9, 0.999), got {betas!r:.60}")
+        self.betas = tuple(check_hyperparameter(f"betas[{i}]", b, 0.0, 1.0) for i, b in enumerate(betas))
         self.eps = _check_eps(eps, "1e-8", "m̂/√v̂")
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
-    def step(self) -> None:
-        """One update of every parameter from its ``grad``."""
-        lr, (b1, b2), eps = self.lr, self.betas, self.eps
+    def _update(self, lr: float, grads: list[float]) -> None:
+        (b1, b2), eps = self.betas, self.eps
         t = self.k + 1
         c1, c2 = 1.0 - b1**t, 1.0 - b2**t
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+        for i, (p, g) in enumerate(zip(self.params, grads)):
             m = self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
             v = self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
             p.data -= (lr / c1) * m / (math.sqrt(v) / math.sqrt(c2) + eps)
-        self.k += 1

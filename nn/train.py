@@ -26,7 +26,7 @@ from autograd_core import Value
 
 from . import losses
 from .data import minibatches
-from .optim import SGD, Optimizer
+from .optim import SGD, NonFiniteStep, Optimizer
 
 Output = float | list[float]
 Step = Callable[[Sequence, Sequence], tuple[float, list[Output]]]
@@ -137,6 +137,49 @@ def _check_optimizer_holds(optimizer: Optimizer, params: list[Value]) -> None:
         )
 
 
+def _not_finite(model: Callable, Xb: Sequence) -> bool:
+    """Whether the model's outputs on the batch hold an inf or nan (from overflowing weights)."""
+    outs = [_floats(model(x)) for x in Xb]
+    return not all(math.isfinite(o) for out in outs for o in (out if isinstance(out, list) else [out]))
+
+
+def _stopped(what: str, epoch: int, first: bool, lr: object) -> FloatingPointError:
+    """fit's one message for a non-finite loss, gradient or parameter."""
+    if first:
+        return FloatingPointError(f"fit: {what} at the first step, before any update; check X and y for inf or nan")
+    was = f" (α was {lr:g})" if isinstance(lr, float) else ""
+    return FloatingPointError(
+        f"fit stopped at epoch {epoch + 1}: {what}; the model keeps its last finite parameters. "
+        f"Lower the learning rate{was}"
+    )
+
+
+def _checked_step(
+    step: Step, optimizer: Optimizer, model: Callable, batch: tuple[Sequence, Sequence], epoch: int, first: bool
+) -> tuple[float, list[Output]]:
+    """``step`` then ``optimizer.step()``, stopping (``_stopped``) at a non-finite loss, gradient or parameter.
+
+    A diverging model's loss can fail before it is inf: (1e155)² overflows in mse, inf − inf gives
+    log(nan) in cross-entropy; after an update, such an error with non-finite outputs is divergence too."""
+    lr = getattr(optimizer, "lr", None)
+    try:
+        value, outs = step(*batch)
+    except (OverflowError, ValueError) as error:
+        if first or not (isinstance(error, OverflowError) or _not_finite(model, batch[0])):
+            raise
+        raise _stopped(f"the loss could not be computed ({error})", epoch, first, lr) from error
+    if not math.isfinite(value):
+        raise _stopped(f"the loss became {value}", epoch, first, lr)
+    try:
+        optimizer.step()
+    except NonFiniteStep as error:
+        what = f"the gradient of {error.name} became {error.value!r}"
+        if error.what == "update":
+            what = f"the update would make {error.name} = {error.value!r}"
+        raise _stopped(what, epoch, first, lr) from None
+    return value, outs
+
+
 def evaluate(model: Callable, X: Sequence, y: Sequence, loss: str | Callable = "mse") -> dict[str, float | None]:
     """{"loss": L, "accuracy": …} of ``model`` on (X, y), without training (accuracy None for mse)."""
     loss = _loss_fn(loss)
@@ -190,9 +233,12 @@ def fit(
         history["lr"].append(optimizer.lr)
         batches = [(X, y)] if batch_size is None else minibatches(X, y, batch_size, rng)
         total, seen_y, outputs = 0.0, [], []
-        for Xb, yb in batches:
-            value, outs = step(Xb, yb)
-            optimizer.step()
+        for b, (Xb, yb) in enumerate(batches):
+            try:
+                value, outs = _checked_step(step, optimizer, model, (Xb, yb), epoch, first=epoch == 0 and b == 0)
+            except FloatingPointError:
+                bar.close()
+                raise
             total += value * len(yb)
             seen_y.extend(yb)  # not +=: a list += ndarray is numpy's elementwise add
             outputs += outs
@@ -203,11 +249,6 @@ def fit(
             if acc_fn:
                 shown["acc"] = f"{history['accuracy'][-1]:.1%}"
             bar.set_postfix(shown, refresh=False)  # tqdm redraws at its own pace (mininterval)
-        if not math.isfinite(history["loss"][-1]):
-            bar.close()
-            raise FloatingPointError(
-                f"fit: the loss became {history['loss'][-1]} at epoch {epoch + 1}; lower the learning rate"
-            )
         if callback is not None and callback(epoch, history):
             break
     bar.close()
