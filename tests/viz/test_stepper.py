@@ -149,29 +149,56 @@ def chain(n: int) -> Value:
 GEOMETRY = """JSON.stringify((() => {
   const box = document.getElementById('graph'), b = box.getBoundingClientRect();
   const r = document.querySelector('g.current').getBoundingClientRect();
+  const texts = Array.from(document.querySelectorAll('#graph svg text'), t => t.getBoundingClientRect().height);
+  const svg = document.querySelector('#graph svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = Array.from(document.querySelectorAll('#graph svg text'), t => parseFloat(t.getAttribute('font-size')));
   return {fit: box.classList.contains('fit'), button: document.getElementById('fit').textContent,
-          svg: document.querySelector('#graph svg').getBoundingClientRect().width, box: box.clientWidth,
+          svg: svg.getBoundingClientRect().width, box: box.clientWidth, smallest: Math.min(...sizes) * scale,
           offset: (r.left + r.width / 2) - (b.left + box.clientWidth / 2)};
 })())"""
 
 
-def test_backward_html_fits_wide_graphs_and_centres_the_current_node(browser, tmp_path):
+def test_backward_html_opens_wide_graphs_readable_and_fits_on_request(browser, tmp_path):
     root = chain(30)
     browser.open(backward_html(root, tmp_path / "wide.html").as_uri())
-    fitted = json.loads(browser.js(GEOMETRY))
-    assert fitted["fit"] and fitted["button"] == "Natural size" and fitted["svg"] <= fitted["box"] + 1
+    readable = json.loads(browser.js(GEOMETRY))
+    assert not readable["fit"] and readable["button"] == "Fit to width"
+    assert readable["smallest"] >= 9 - 1e-6 and readable["svg"] > 3 * readable["box"]  # text ≥ 9 px; it scrolls
     browser.js("document.getElementById('fit').click()")
+    fitted = json.loads(browser.js(GEOMETRY))
+    assert fitted["fit"] and fitted["button"] == "Readable size" and fitted["svg"] <= fitted["box"] + 1
+    browser.key("f", 70)
     for _ in range(30):  # to the middle of the chain, s15's op: far from both ends of the picture
         browser.key("ArrowRight", 39)
-    natural = json.loads(browser.js(GEOMETRY))
-    assert not natural["fit"] and natural["button"] == "Fit to width" and natural["svg"] > 3 * natural["box"]
-    assert abs(natural["offset"]) < 3  # the current node sits in the middle, not at the edge
+    back = json.loads(browser.js(GEOMETRY))
+    assert not back["fit"] and back["smallest"] == pytest.approx(readable["smallest"])
+    assert abs(back["offset"]) < 3  # the current node sits in the middle, not at the edge
+
+
+def test_backward_html_opens_an_mlp_neuron_with_readable_text(browser, tmp_path):
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    out, others = neuron_part(model([0.5, -1.2]), "L2.N3")
+    browser.open(backward_html(out, tmp_path / "neuron.html", stop_at=others).as_uri())
+    page = json.loads(browser.js(GEOMETRY))
+    assert not page["fit"] and page["smallest"] >= 9 - 1e-6
 
 
 def test_backward_html_shows_small_graphs_at_natural_size(browser, tmp_path):
     browser.open(backward_html(square(), tmp_path / "small.html").as_uri())
     small = json.loads(browser.js(GEOMETRY))
     assert not small["fit"] and small["button"] == "Fit to width" and small["svg"] < small["box"]
+    assert small["smallest"] == pytest.approx(9 * 96 / 72)  # natural size: a 9-pt edge label is 12 px
+
+
+def test_backward_html_page_files_ship_in_the_package():
+    from viz.stepper import PLACEHOLDER, page_file
+
+    layout = page_file("stepper.html")
+    assert set(PLACEHOLDER.findall(layout)) == {"TITLE", "SVG", "DATA", "CSS", "SCRIPT"}
+    assert "function show(k)" in page_file("stepper.js") and "#graph" in page_file("stepper.css")
 
 
 def test_backward_html_play_advances_and_pauses(browser, tmp_path):
