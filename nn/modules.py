@@ -35,11 +35,12 @@ well in fewer runs; scaled_uniform (PyTorch's bound) stalls within the 100 steps
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from collections.abc import Sequence
 
 from autograd_core import Value
+
+from .samples import check_sample
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "step", "sign", "softmax")
 """Valid activation names; ``softmax`` only for a (output) layer, not a single neuron."""
@@ -87,10 +88,7 @@ def _check_size(what: str, n: object) -> int:
 
 def _inputs(x: Input, nin: int, who: str) -> list[Value]:
     """x as Values (numbers become leaves x1, x2, … shared by all neurons), checked to have nin entries."""
-    if isinstance(x, (numbers.Real, Value, str)) or not hasattr(x, "__len__"):  # lists, tuples, numpy rows
-        raise TypeError(f"{who} takes a list of {nin} inputs, got {type(x).__name__} (write [x] for one input)")
-    if len(x) != nin:
-        raise ValueError(f"{who} expects an input of size {nin}, got size {len(x)}")
+    check_sample(x, nin, who)
     return [xi if type(xi) is Value else Value(xi, label=f"x{j}") for j, xi in enumerate(x, 1)]
 
 
