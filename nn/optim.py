@@ -80,6 +80,11 @@ class Optimizer:
     """What every optimizer shares: the parameters, the step count k and the rate α_k."""
 
     def __init__(self, params: Sequence[Value], lr: float, weight_decay: float, schedule: Schedule | None) -> None:
+        if callable(params):  # SGD(model.parameters, ...): the method, not the list it returns
+            raise TypeError(
+                f"the optimizer got the method {getattr(params, '__qualname__', params)!r}, not a list of "
+                "parameters; call it: SGD(model.parameters(), lr=...)"
+            )
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimizer got no parameters; pass model.parameters()")

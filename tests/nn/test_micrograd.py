@@ -131,3 +131,12 @@ def test_labelled_mlp_batch_says_it_takes_one_sample():
 def test_micrograd_bad_sizes_raise(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+@pytest.mark.parametrize("model", [MLP(2, [3, 1]), LabelledMLP(2, [3, 1], seed=0)], ids=["micrograd", "nn"])
+def test_optimizer_given_the_parameters_method_says_to_call_it(model):
+    from nn import SGD, Adam
+
+    for opt in (SGD, Adam):
+        with pytest.raises(TypeError, match=r"got the method 'MLP.parameters'.*call it: SGD\(model.parameters\(\)"):
+            opt(model.parameters, lr=0.1)
