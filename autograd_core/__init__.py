@@ -1,14 +1,15 @@
 """autograd-core: a scalar reverse-mode autodiff engine whose every derivative rule is in one table.
 
 ``Value`` records parents and local derivatives ∂v_j/∂v_i; ``backward()`` walks the graph in
-reverse topological order summing ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i.
+reverse topological order summing ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i.  ``sum(xs)`` and
+``dot(w, x, b)`` build Σ_i x_i and Σ_j w_j x_j + b as one node each (a neuron's z).
 """
 
 from .check import GradcheckError, KinkWarning, gradcheck
 from .functional import grad, hessian, jvp, value_and_grad
 from .graph import backward, gradients, reverse_topological_order, topological_order
 from .ops import OPS, Op, register
-from .value import Value, apply
+from .value import Value, apply, dot, sum
 
 __all__ = [
     "OPS",
@@ -19,6 +20,7 @@ __all__ = [
     "apply",
     "backward",
     "compile",
+    "dot",
     "grad",
     "gradcheck",
     "gradients",
@@ -26,6 +28,7 @@ __all__ = [
     "jvp",
     "register",
     "reverse_topological_order",
+    "sum",
     "topological_order",
     "value_and_grad",
 ]

@@ -39,19 +39,20 @@ def _kinks_between(f: Callable, center: list[float], i: int, eps: float) -> list
         runs.append(_evaluate(f, xs)[1])
     found = []
     same_graph = len({len(r) for r in runs}) == 1 and all(
-        a.op == b.op for r in runs[1:] for a, b in zip(runs[0], r)
+        a.op == b.op and len(a.parents) == len(b.parents) for r in runs[1:] for a, b in zip(runs[0], r)
     )
     for k, node in enumerate(runs[0]):
         op = OPS.get(node.op)
         if op is None or not op.kinks:
             continue
-        inputs = [r[k].parents[0].data for r in runs] if same_graph else [node.parents[0].data]
-        for c in op.kinks:
-            if (min(inputs) < max(inputs) and min(inputs) <= c <= max(inputs)) or (
-                not same_graph and abs(inputs[0] - c) <= eps
-            ):
-                where = f" ({node.label})" if node.label else ""
-                found.append(f"{op.name}{where} has input {inputs[0]:.3g}, within eps of its kink at {c:g}")
+        for j in range(len(node.parents)):  # every input of the op, for a variadic or binary row with kinks
+            inputs = [r[k].parents[j].data for r in runs] if same_graph else [node.parents[j].data]
+            for c in op.kinks:
+                if (min(inputs) < max(inputs) and min(inputs) <= c <= max(inputs)) or (
+                    not same_graph and abs(inputs[0] - c) <= eps
+                ):
+                    where = f" ({node.label})" if node.label else ""
+                    found.append(f"{op.name}{where} has input {inputs[0]:.3g}, within eps of its kink at {c:g}")
     return found
 
 

@@ -12,7 +12,7 @@ sum-of-products node, so a layer of neurons Σ_k w_jk x_k + b_j is one matrix pr
     hinge(X, Y, 0.5, 0.1)                                   # one output per sample, shape (N,)
     L, (gX, gY, gw, gb) = hinge.value_and_grad(X, Y, 0.5, 0.1, reduce="mean")  # gw, gb: over the batch
 
-Forward values use numpy versions of the table's forwards (``NUMPY_FORWARD``); local
+Forward values use the rows' forwards on arrays (``Op.array_forward``); local
 derivatives are the table's own ``local`` rules applied to arrays (numpy ≥ 2).  Numbers and
 leaf Values that ``f`` reads from elsewhere are constants of the tape, except ``params``.
 
@@ -44,36 +44,8 @@ if not hasattr(np.ndarray, "__array_namespace__"):
     raise ImportError(f"autograd_core.compile needs numpy >= 2.0, found {np.__version__}: pip install 'numpy>=2'")
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # The table's two branches, so that exp never overflows.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-NUMPY_FORWARD: dict[str, Callable[..., np.ndarray]] = {
-    "add": np.add,
-    "sub": np.subtract,
-    "mul": np.multiply,
-    "div": np.divide,
-    "neg": np.negative,
-    "pow": np.power,
-    "powv": np.power,
-    "abs": np.abs,
-    "exp": np.exp,
-    "log": np.log,
-    "log1p": np.log1p,
-    "sqrt": np.sqrt,
-    "tanh": np.tanh,
-    "sigmoid": _sigmoid,
-    "relu": lambda x: np.where(x <= 0.0, 0.0, x),  # nan stays nan, as in the table
-    "sin": np.sin,
-    "cos": np.cos,
-    "step": lambda x: np.where(x >= 0.0, 1.0, 0.0),
-    "sign": OPS["sign"].forward,  # the table's helper works on arrays
-}
-"""The forward of every op of the table on numpy arrays (op name → function)."""
-
 _UNIFORM, _BATCHED = 0, 1  # where a node lives: one number shared by the batch, or one per sample
+_FUSED = "fused Σ w·x"  # the group key of a fused chain of + (no op of the table has this name)
 
 
 class TraceMismatchError(ValueError):
@@ -100,7 +72,7 @@ class _OpGroup:
         self.idx = [np.asarray(i, dtype=np.intp) for i in idx]
         self.unique = [_unique(i) for i in self.idx]
         self.start, self.stop = start, start + len(self.idx[0])
-        self.forward_fn = NUMPY_FORWARD[op.name]
+        self.forward_fn = op.array_forward
         self.extra = () if const is None else (const,)  # the n of x ** n
 
     def _inputs(self, U: np.ndarray, V: np.ndarray) -> list:
@@ -317,7 +289,7 @@ class _Tape:
                 tu = [t for t in rest if kind[t] == _UNIFORM]
                 lv = 1 + max(level[m] for m in [m for pair in pairs for m in pair] + rest)
                 k = _BATCHED if pairs or tb else _UNIFORM
-                key = (lv, "sum", len(pairs), len(tb), len(tu), k)
+                key = (lv, _FUSED, len(pairs), len(tb), len(tu), k)
                 groups.setdefault(key, []).append((v, pairs, tb, tu))
             else:
                 ks = tuple(kind[p] for p in v.parents)
@@ -339,7 +311,7 @@ class _Tape:
             def row(u: Value) -> int:
                 return slot[u][1]
 
-            if key[1] == "sum":
+            if key[1] is _FUSED:
                 self.groups.append(
                     _SumGroup(
                         [[row(w) for w, _ in m[1]] for m in members],
@@ -353,12 +325,12 @@ class _Tape:
                 )
             else:
                 op = OPS[key[1]]
-                if op.name not in NUMPY_FORWARD:
+                if op.array_forward is None:
                     raise ValueError(
-                        f"compile: op {op.name!r} has no numpy forward; add one that works on arrays: "
-                        f"autograd_core.compiled.NUMPY_FORWARD[{op.name!r}] = f"
+                        f"compile: op {op.name!r} has no array forward; give its row one that works on numpy "
+                        f"arrays: Op({op.name!r}, …, array_forward=f)"
                     )
-                idx = [[row(m[0].parents[i]) for m in members] for i in range(op.arity)]
+                idx = [[row(m[0].parents[i]) for m in members] for i in range(len(key[3]))]
                 self.groups.append(_OpGroup(op, key[2], key[3], idx, k, start))
         self.sizes = tuple(n)
         self.outputs = [slot[o] for o in outs]

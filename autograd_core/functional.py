@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import numbers
+import threading
 from collections.abc import Callable, Sequence
 
-from .graph import gradients, push_tangents
+from .graph import count_children, gradients, push_tangents
 from .value import Value
 
 Number = float | int
 
-# How many of grad/value_and_grad/hessian/jvp are evaluating f on Values right now.  A grad
-# called inside one of them must build the graph of its result even when its own arguments are
-# plain numbers: f may close over the outer Values, as in d/dx [d/dy (x·y)] = 1.
-_tracing: contextvars.ContextVar[int] = contextvars.ContextVar("tracing", default=0)
+# The argument nodes of every grad/value_and_grad/hessian/jvp evaluating its f right now, in any
+# thread.  A grad whose result reaches one of them is nested, even with plain-number arguments:
+# f closes over the outer Values, as in d/dx [d/dy (x·y)] = 1, so it must return a graph.  Read
+# from the graph, not from the calling thread's context: a thread started inside f counts too.
+_traced: set[Value] = set()
+_traced_lock = threading.Lock()
 
 
 def _check_argnums(argnums: object) -> None:
@@ -54,18 +56,24 @@ def _output(y: object, f: Callable) -> Value | float:
     )
 
 
-def _nested(*args: object) -> bool:
-    """Inside another grad (or given Values): the result must be a graph, differentiable again."""
-    return _tracing.get() > 0 or any(isinstance(a, Value) for a in args)
+def _nested(y: object, *args: object) -> bool:
+    """Must the result be a graph, differentiable again: given Values, or y reaches an enclosing grad's arguments?"""
+    if any(isinstance(a, Value) for a in args):
+        return True
+    with _traced_lock:
+        outer = set(_traced)
+    return bool(outer) and isinstance(y, Value) and not outer.isdisjoint(count_children(y))
 
 
 def _trace(f: Callable, xs: list[Value]) -> Value | float:
-    """f(*xs), with every grad called inside it building graphs (differentiable again)."""
-    token = _tracing.set(_tracing.get() + 1)
+    """f(*xs), with ``xs`` registered as an enclosing trace's arguments while f runs."""
+    with _traced_lock:
+        _traced.update(xs)
     try:
         return _output(f(*xs), f)
     finally:
-        _tracing.reset(token)
+        with _traced_lock:
+            _traced.difference_update(xs)
 
 
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
@@ -79,9 +87,9 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     @functools.wraps(f)
     def wrapped(*args: Number | Value):
         nums = _argnums(argnums, len(args))
-        nested = _nested(*args)
         xs = [_fresh(a) for a in args]
         y = _trace(f, xs)
+        nested = _nested(y, *args)
         if isinstance(y, Value):
             grads = gradients(y, create_graph=nested)
             partials = [grads.get(xs[i], 0.0) for i in nums]
@@ -112,9 +120,9 @@ def hessian(f: Callable) -> Callable:
 
     @functools.wraps(f)
     def wrapped(*args: Number | Value) -> list[list[float]]:
-        nested = _nested(*args)
         xs = [_fresh(a) for a in args]
         y = _trace(f, xs)
+        nested = _nested(y, *args)
         if not isinstance(y, Value):
             return [[0.0] * len(xs) for _ in xs]
         first = gradients(y, create_graph=True)
@@ -137,10 +145,10 @@ def jvp(f: Callable, primals: Sequence[Number | Value], tangents: Sequence[Numbe
     """
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
-    nested = _nested(*primals, *tangents)
     xs = [_fresh(p) for p in primals]
     seeds = {x: t if isinstance(t, Value) else Value(t).data for x, t in zip(xs, tangents)}
     y = _trace(f, xs)
+    nested = _nested(y, *primals, *tangents)
     if not isinstance(y, Value):
         return y, 0.0
     return (y if nested else y.data), push_tangents(y, seeds, create_graph=nested)[y]

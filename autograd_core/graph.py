@@ -58,6 +58,15 @@ def symbolic_local_grads(v: Value) -> tuple:
     return rule(*v.parents, v, v.const)
 
 
+def _is_zero(d: object) -> bool:
+    """d is the number 0 (not a Value, whose graph may still be differentiated).
+
+    A message ∂L/∂v_j · ∂v_j/∂v_i with a zero factor is 0 whatever the other: an overflowed
+    factor (1/x at x = 5e-324 is inf) must not turn a zero gradient into nan.
+    """
+    return type(d) is not Value and d == 0.0
+
+
 def gradients(root: Value, create_graph: bool = False) -> dict[Value, float | Value]:
     """∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i (j over the children of v_i) for every v_i below L = root.
 
@@ -73,8 +82,11 @@ def gradients(root: Value, create_graph: bool = False) -> dict[Value, float | Va
         g = grads[v]
         local = symbolic_local_grads(v) if create_graph and v.parents else v.local_grads
         for p, d in zip(v.parents, local):
-            message = g * d
-            grads[p] = grads[p] + message if p in grads else message
+            if _is_zero(d) or _is_zero(g):  # a zero factor sends 0, whatever the other (inf · 0 would be nan)
+                grads.setdefault(p, 0.0)
+            else:
+                message = g * d
+                grads[p] = grads[p] + message if p in grads else message
             n = pending[p] - 1
             pending[p] = n
             if n == 0:
@@ -112,13 +124,14 @@ def backward(root: Value) -> None:
         g = v.grad
         for p, d in zip(v.parents, v.local_grads):
             if p.parents:
-                p.grad += g * d
+                if d and g:  # a zero factor sends 0, whatever the other (inf · 0 would be nan)
+                    p.grad += g * d
                 n = pending[p] - 1
                 pending[p] = n
                 if n == 0:
                     ready.append(p)
             else:
-                m = g * d
+                m = g * d if d and g else 0.0
                 leaves[p] = leaves[p] + m if p in leaves else m
     for p, g in leaves.items():
         p.grad += g
@@ -136,7 +149,8 @@ def push_tangents(root: Value, seeds: dict[Value, float | Value], create_graph: 
             dot[v] = seeds[v]
         elif v.parents:
             local = symbolic_local_grads(v) if create_graph else v.local_grads
-            dot[v] = sum(d * dot[p] for p, d in zip(v.parents, local))
+            terms = [d * dot[p] for p, d in zip(v.parents, local) if not (_is_zero(d) or _is_zero(dot[p]))]
+            dot[v] = sum(terms[1:], terms[0]) if terms else 0.0
         else:
             dot[v] = 0.0
     return dot

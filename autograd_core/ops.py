@@ -8,23 +8,46 @@ arithmetic and the helpers below, so they work on floats *and* on ``Value`` s: a
 ``Value`` s they build the graph of the derivative, which is how higher orders come for free.
 
 Notation: ``a, b`` are binary inputs, ``x`` a unary input, ``v`` the output, ``n`` a constant
-exponent.
+exponent.  Variadic rows (``arity=None``: ``sum``, ``dot``) take any number of inputs; a dot
+node's parents are w_1 … w_n, x_1 … x_n, then the bias b if it has one (``dot_parts``).
 """
 
 from __future__ import annotations
 
+import builtins
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, dataclass
 
 
 @dataclass(frozen=True)
 class Op:
-    """One primitive: v = forward(*inputs) and ∂v/∂x_i = local(*inputs, v)[i]."""
+    """One primitive: v = forward(*inputs) and ∂v/∂x_i = local(*inputs, v)[i].
+
+    Positional: ``name``, ``symbol`` (drawn on the op's node), ``arity`` (1, 2, or ``None`` for
+    any number ≥ 1 of inputs).  Everything else by keyword, one per-op fact each:
+
+    - ``forward(*inputs[, n])`` on floats, raising a clear error outside the domain;
+    - ``local(*inputs, v[, n])``: the tuple of ∂v/∂x_i, on floats, Values and arrays;
+    - ``formula``: the local derivatives as the lecture writes them;
+    - ``domain`` (text) and ``valid(*inputs[, n])``: where forward is defined (True, or a mask on
+      arrays; ``None``: everywhere).  Overflow is not a domain matter and is left out;
+    - ``kinks``/``kink_note``: inputs where the op is not differentiable, and the convention taken;
+    - ``has_const``: the op takes a constant n (``x ** n``), kept in the node's ``const``;
+    - ``array_forward(*arrays[, n])``: the forward on numpy batches, for ``compile`` (``None``: the
+      op cannot be compiled);
+    - ``written``: how Python code writes it (``"a + b"``, ``"x.exp()"``, ``"dot(w, x, b)"``), for the docs;
+      empty: ``apply("name", …)``;
+    - ``notation``: the maths template naming a node in pictures, with ``{a}``, ``{b}`` (binary),
+      ``{x}`` (unary) and ``{n}`` (the constant) for the parents' names: ``"{a} + {b}"``, ``"σ({x})"``.
+      A variadic row's notation has no fields (``"Σ w·x + b"``); empty: ``"{symbol}({x})"``.
+    """
 
     name: str
     symbol: str
-    arity: int
+    arity: int | None
+    _: KW_ONLY
     forward: Callable[..., float]
     local: Callable[..., tuple]
     formula: str
@@ -33,11 +56,9 @@ class Op:
     kink_note: str = ""
     has_const: bool = False
     valid: Callable[..., object] | None = None
-    """valid(*inputs[, n]): where forward is defined (True, or a mask on arrays); None: everywhere.
-
-    Overflow is not a domain matter and is left out.  The interpreted engine's forwards raise
-    their own messages; the compiled mode reads ``valid`` to find the bad samples of a batch.
-    """
+    array_forward: Callable[..., object] | None = None
+    written: str = ""
+    notation: str = ""
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -204,102 +225,202 @@ def _finite(x):
     return abs(x) != math.inf  # nan passes through, as in the forwards
 
 
-ADD = Op("add", "+", 2, lambda a, b: a + b, lambda a, b, v: (1.0, 1.0), "∂v/∂a = 1, ∂v/∂b = 1")
-SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda a, b, v: (1.0, -1.0), "∂v/∂a = 1, ∂v/∂b = −1")
-MUL = Op("mul", "×", 2, lambda a, b: a * b, lambda a, b, v: (b, a), "∂v/∂a = b, ∂v/∂b = a")
+def _xp(x):
+    """The array namespace of a numpy batch (numpy ≥ 2), so that this module needs no import of numpy."""
+    return x.__array_namespace__()
+
+
+def _sigmoid_array(x):
+    e = _xp(x).exp(-abs(x))  # the two branches of _sigmoid at once: exp never overflows
+    return _xp(x).where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+# Variadic rows.  A dot node's parents are w_1 … w_n, x_1 … x_n and, if it has one, the bias b
+# last: an even number of parents has no bias, an odd number has (``dot_parts`` splits them).
+def dot_parts(inputs: Sequence) -> tuple[Sequence, Sequence, object | None]:
+    """(w_1 … w_n, x_1 … x_n, b or None) from a dot node's parents (or their values), in that layout."""
+    n = len(inputs) // 2
+    return inputs[:n], inputs[n : 2 * n], (inputs[-1] if len(inputs) % 2 else None)
+
+
+def _sum(*xs):
+    return builtins.sum(xs[1:], xs[0])  # x_1 + x_2 + … left to right, as a chain of +, on floats or arrays
+
+
+def _sum_local(*xs_and_v) -> tuple:
+    return (1.0,) * (len(xs_and_v) - 1)
+
+
+def _dot(*inputs):
+    w, x, b = dot_parts(inputs)
+    if b is None:
+        return builtins.sum(map(operator.mul, w[1:], x[1:]), w[0] * x[0])
+    return builtins.sum(map(operator.mul, w, x), b)  # b + w_1 x_1 + w_2 x_2 + …, as a neuron's chain did
+
+
+def _dot_local(*inputs_and_v) -> tuple:
+    w, x, b = dot_parts(inputs_and_v[:-1])
+    return (*x, *w, 1.0) if b is not None else (*x, *w)
+
+
+_add, _sub, _mul, _neg = (lambda a, b: a + b), (lambda a, b: a - b), (lambda a, b: a * b), (lambda x: -x)
+
+ADD = Op("add", "+", 2, forward=_add, local=lambda a, b, v: (1.0, 1.0), formula="∂v/∂a = 1, ∂v/∂b = 1",
+         array_forward=_add, written="a + b", notation="{a} + {b}")  # fmt: skip
+SUB = Op("sub", "−", 2, forward=_sub, local=lambda a, b, v: (1.0, -1.0), formula="∂v/∂a = 1, ∂v/∂b = −1",
+         array_forward=_sub, written="a - b", notation="{a} − {b}")  # fmt: skip
+MUL = Op("mul", "×", 2, forward=_mul, local=lambda a, b, v: (b, a), formula="∂v/∂a = b, ∂v/∂b = a",
+         array_forward=_mul, written="a * b", notation="{a}×{b}")  # fmt: skip
 DIV = Op(
     "div",
     "÷",
     2,
-    _div,
-    lambda a, b, v: (1.0 / b, -v / b),
-    "∂v/∂a = 1/b, ∂v/∂b = −v/b",
-    domain="b ≠ 0",
+    forward=_div,
+    local=lambda a, b, v: (1.0 / b, -v / b),
+    formula="∂v/∂a = 1/b, ∂v/∂b = −v/b",
+    domain="b ≠ 0 (the stored ∂v/∂b = −v/b is ±∞ once |v/b| > 1.8e308)",
     valid=lambda a, b: b != 0.0,
+    array_forward=lambda a, b: a / b,
+    written="a / b",
+    notation="{a}÷{b}",
 )
-NEG = Op("neg", "−", 1, lambda x: -x, lambda x, v: (-1.0,), "∂v/∂x = −1")
+NEG = Op("neg", "−", 1, forward=_neg, local=lambda x, v: (-1.0,), formula="∂v/∂x = −1",
+         array_forward=_neg, written="-x", notation="−{x}")  # fmt: skip
 POW = Op(
     "pow",
     "^",
     1,
-    _pow,
-    lambda x, v, n: (0.0 if n == 0.0 else n * x ** (n - 1.0),),
-    "∂v/∂x = n·xⁿ⁻¹ (n a constant)",
+    forward=_pow,
+    local=lambda x, v, n: (0.0 if n == 0.0 else n * x ** (n - 1.0),),
+    formula="∂v/∂x = n·xⁿ⁻¹ (n a constant)",
     domain="x ≠ 0 if n < 1; x > 0 if n is not an integer",
     has_const=True,
     valid=_pow_valid,
+    array_forward=lambda x, n: _xp(x).pow(x, n),
+    written="x ** n",
+    notation="{x}^{n}",
 )
 POWV = Op(
     "powv",
     "^",
     2,
-    _powv,
-    lambda a, b, v: (b * a ** (b - 1.0), v * _log(a)),
-    "∂v/∂a = b·aᵇ⁻¹, ∂v/∂b = v·ln a",
+    forward=_powv,
+    local=lambda a, b, v: (b * a ** (b - 1.0), v * _log(a)),
+    formula="∂v/∂a = b·aᵇ⁻¹, ∂v/∂b = v·ln a",
     domain="a > 0",
     valid=lambda a, b: a > 0.0,
+    array_forward=lambda a, b: _xp(a).pow(a, b),
+    written="a ** b",
+    notation="{a}^{b}",
 )
 ABS = Op(
     "abs",
     "|x|",
     1,
-    abs,
-    lambda x, v: (_sign_of(x),),
-    "∂v/∂x = sign(x)",
+    forward=abs,
+    local=lambda x, v: (_sign_of(x),),
+    formula="∂v/∂x = sign(x)",
     kinks=(0.0,),
     kink_note="abs′(0) = 0, as in PyTorch",
+    array_forward=abs,
+    written="abs(x)",
+    notation="|{x}|",
 )
-EXP = Op("exp", "exp", 1, _exp, lambda x, v: (v,), "∂v/∂x = v", domain="x ≤ 709.78 (no overflow)")
-LOG = Op("log", "log", 1, _log_forward, lambda x, v: (1.0 / x,), "∂v/∂x = 1/x", "x > 0", valid=lambda x: x > 0.0)
-LOG1P = Op(
-    "log1p", "log1p", 1, _log1p, lambda x, v: (1.0 / (1.0 + x),), "∂v/∂x = 1/(1 + x)", "x > −1",
-    valid=lambda x: x > -1.0,
-)
-SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, v: (0.5 / v,), "∂v/∂x = 1/(2v)", "x > 0", valid=lambda x: x > 0.0)
-TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, v: (1.0 - v * v,), "∂v/∂x = 1 − v²")
-SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, v: (v * (1.0 - v),), "∂v/∂x = v(1 − v)")
+EXP = Op("exp", "exp", 1, forward=_exp, local=lambda x, v: (v,), formula="∂v/∂x = v",
+         domain="x ≤ 709.78 (no overflow)", array_forward=lambda x: _xp(x).exp(x), written="x.exp()",
+         notation="exp({x})")  # fmt: skip
+LOG = Op("log", "log", 1, forward=_log_forward, local=lambda x, v: (1.0 / x,), formula="∂v/∂x = 1/x",
+         domain="x > 0", valid=lambda x: x > 0.0, array_forward=lambda x: _xp(x).log(x), written="x.log()",
+         notation="log({x})")  # fmt: skip
+LOG1P = Op("log1p", "log1p", 1, forward=_log1p, local=lambda x, v: (1.0 / (1.0 + x),),
+           formula="∂v/∂x = 1/(1 + x)", domain="x > −1", valid=lambda x: x > -1.0,
+           array_forward=lambda x: _xp(x).log1p(x), written="x.log1p()", notation="log1p({x})")  # fmt: skip
+SQRT = Op("sqrt", "√", 1, forward=_sqrt, local=lambda x, v: (0.5 / v,), formula="∂v/∂x = 1/(2v)",
+          domain="x > 0", valid=lambda x: x > 0.0, array_forward=lambda x: _xp(x).sqrt(x), written="x.sqrt()",
+          notation="√({x})")  # fmt: skip
+TANH = Op("tanh", "tanh", 1, forward=math.tanh, local=lambda x, v: (1.0 - v * v,), formula="∂v/∂x = 1 − v²",
+          array_forward=lambda x: _xp(x).tanh(x), written="x.tanh()", notation="tanh({x})")  # fmt: skip
+SIGMOID = Op("sigmoid", "σ", 1, forward=_sigmoid, local=lambda x, v: (v * (1.0 - v),),
+             formula="∂v/∂x = v(1 − v)", array_forward=_sigmoid_array, written="x.sigmoid()",
+             notation="σ({x})")  # fmt: skip
 RELU = Op(
     "relu",
     "ReLU",
     1,
-    lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan, as in PyTorch
-    lambda x, v: (_indicator_positive(x),),
-    "∂v/∂x = 1 if x > 0 else 0",
+    forward=lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan, as in PyTorch
+    local=lambda x, v: (_indicator_positive(x),),
+    formula="∂v/∂x = 1 if x > 0 else 0",
     kinks=(0.0,),
     kink_note="relu′(0) = 0, as in PyTorch (seed 003 takes 1 at 0)",
+    array_forward=lambda x: _xp(x).where(x <= 0.0, 0.0, x),
+    written="x.relu()",
+    notation="ReLU({x})",
 )
 _sin_forward, _cos_forward = _finite_or_raise("sin", math.sin), _finite_or_raise("cos", math.cos)
-SIN = Op("sin", "sin", 1, _sin_forward, lambda x, v: (_cos(x),), "∂v/∂x = cos x", "x finite", valid=_finite)
-COS = Op("cos", "cos", 1, _cos_forward, lambda x, v: (-_sin(x),), "∂v/∂x = −sin x", "x finite", valid=_finite)
+SIN = Op("sin", "sin", 1, forward=_sin_forward, local=lambda x, v: (_cos(x),), formula="∂v/∂x = cos x",
+         domain="x finite", valid=_finite, array_forward=lambda x: _xp(x).sin(x), written="x.sin()",
+         notation="sin({x})")  # fmt: skip
+COS = Op("cos", "cos", 1, forward=_cos_forward, local=lambda x, v: (-_sin(x),), formula="∂v/∂x = −sin x",
+         domain="x finite", valid=_finite, array_forward=lambda x: _xp(x).cos(x), written="x.cos()",
+         notation="cos({x})")  # fmt: skip
 STEP = Op(
     "step",
     "step",
     1,
-    lambda x: 1.0 if x >= 0.0 else 0.0,
-    lambda x, v: (0.0,),
-    "∂v/∂x = 0 (v = 1 if x ≥ 0 else 0)",
+    forward=lambda x: 1.0 if x >= 0.0 else 0.0,
+    local=lambda x, v: (0.0,),
+    formula="∂v/∂x = 0 (v = 1 if x ≥ 0 else 0)",
     kinks=(0.0,),
     kink_note=(
         "step jumps at 0 (step(0) = 1); its derivative is taken as 0 everywhere, so it cannot be trained by backprop"
     ),
+    array_forward=lambda x: _xp(x).where(x >= 0.0, 1.0, 0.0),
+    written="x.step()",
+    notation="step({x})",
 )
 SIGN = Op(
     "sign",
     "sign",
     1,
-    _sign_of,
-    lambda x, v: (0.0,),
-    "∂v/∂x = 0 (v = −1, 0, 1)",
+    forward=_sign_of,
+    local=lambda x, v: (0.0,),
+    formula="∂v/∂x = 0 (v = −1, 0, 1)",
     kinks=(0.0,),
     kink_note=(
         "sign jumps at 0 (sign(0) = 0); its derivative is taken as 0 everywhere, so it cannot be trained by backprop"
     ),
+    array_forward=_sign_of,  # the helper works on arrays
+    written="x.sign()",
+    notation="sign({x})",
+)
+SUM = Op(
+    "sum",
+    "Σ",
+    None,
+    forward=_sum,
+    local=_sum_local,
+    formula="v = Σ_i x_i; ∂v/∂x_i = 1",
+    array_forward=_sum,
+    written="sum(xs)",
+    notation="Σ x",
+)
+DOT = Op(
+    "dot",
+    "Σ",
+    None,
+    forward=_dot,
+    local=_dot_local,
+    formula="v = Σ_j w_j x_j + b; ∂v/∂w_j = x_j, ∂v/∂x_j = w_j, ∂v/∂b = 1",
+    array_forward=_dot,
+    written="dot(w, x, b)",
+    notation="Σ w·x + b",  # without a bias: Σ w·x
 )
 
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        ADD, SUB, MUL, DIV, NEG, POW, POWV, ABS, EXP, LOG, LOG1P, SQRT, TANH, SIGMOID, RELU, SIN, COS, STEP, SIGN
+        ADD, SUB, MUL, DIV, NEG, POW, POWV, ABS, EXP, LOG, LOG1P, SQRT, TANH, SIGMOID, RELU, SIN, COS, STEP, SIGN,
+        SUM, DOT,
     )
 }  # fmt: skip
 """Every op by name: the table that everything else enumerates."""
@@ -309,13 +430,15 @@ def register(op: Op, replace: bool = False) -> Op:
     """Add a new row ``op`` to ``OPS``, so that ``apply``, higher orders, ``jvp`` and ``compile`` find it.
 
     Its ``local`` rule must work on Values too (arithmetic and Value methods, not ``math``) for
-    higher orders; ``compile`` also needs a numpy forward, ``autograd_core.compiled.NUMPY_FORWARD[op.name]``.
+    higher orders; ``compile`` also needs the row's ``array_forward`` (a forward on numpy arrays).
     A name already taken by another row raises ``ValueError`` unless ``replace=True``.
     """
     if not isinstance(op, Op):
         raise TypeError(f"register(op) needs an Op, got {type(op).__name__}")
-    if op.arity not in (1, 2):
-        raise ValueError(f"register: op {op.name!r} has arity {op.arity!r}; ops take 1 or 2 inputs")
+    if op.arity not in (1, 2, None):
+        raise ValueError(
+            f"register: op {op.name!r} has arity {op.arity!r}; ops take 1 or 2 inputs, or any number (arity=None)"
+        )
     known = OPS.get(op.name)
     if known is not None and known is not op and not replace:
         raise ValueError(

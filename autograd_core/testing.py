@@ -39,6 +39,10 @@ MAX_SENSITIVITY = 100.0
 MARGIN = 1e-3
 """Every op input is at least this far from a kink and from the edge of the op's domain."""
 
+MAX_ARITY = 64
+"""A variadic op (``arity=None``: sum, dot) is drawn with between 1 and this many inputs."""
+_VARIADIC = st.integers(1, 3) | st.integers(1, MAX_ARITY)  # the small cases n = 1, 2, 3 half the time
+
 CONSTS = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 """Exponents n for ops with a constant (``pow``): integers, halves, and 0 and 1 as edge cases."""
 
@@ -78,11 +82,12 @@ def well_conditioned(op: Op | str, args: Iterable[float], const: float | None = 
 
 
 def op_inputs(op: Op | str, low: float = -5.0, high: float = 5.0) -> st.SearchStrategy[tuple]:
-    """``(args, const)`` for one op: ``args`` a tuple of ``arity`` floats, ``const`` the n of
-    ``pow`` (None for ops without a constant), all well conditioned."""
+    """``(args, const)`` for one op: ``args`` a tuple of ``arity`` floats (1 to ``MAX_ARITY`` for a
+    variadic op), ``const`` the n of ``pow`` (None for ops without a constant), all well conditioned."""
     op = _op(op)
     const = st.sampled_from(CONSTS) if op.has_const else st.none()
-    args = st.tuples(*[floats(low, high)] * op.arity)
+    count = _VARIADIC if op.arity is None else st.just(op.arity)
+    args = count.flatmap(lambda n: st.lists(floats(low, high), min_size=n, max_size=n).map(tuple))
     return st.tuples(args, const).filter(lambda call: well_conditioned(op, *call))
 
 
@@ -165,8 +170,8 @@ def programs(
     """Random well-conditioned ``Program`` s over ``ops`` (default: every op of ``OPS``).
 
     Each step picks its arguments preferring nodes not yet used, and the last steps join the
-    remaining unused nodes with binary ops, so every input reaches the output whenever ``ops``
-    has a binary op and ``max_steps`` allows it.
+    remaining unused nodes with binary (or variadic) ops, so every input reaches the output whenever
+    ``ops`` has one and ``max_steps`` allows it.  A variadic op takes 1 to ``MAX_ARITY`` arguments.
     """
     if not 1 <= min_inputs <= max_inputs or max_steps < 1:
         raise ValueError(
@@ -177,7 +182,7 @@ def programs(
     unknown = [n for n in names if n not in OPS]
     if unknown or not names:
         raise ValueError(f"programs(ops=...) needs names from OPS {sorted(OPS)}, got {unknown or 'none'}")
-    binary = [n for n in names if OPS[n].arity == 2]
+    binary = [n for n in names if OPS[n].arity in (2, None)]  # ops that can join two nodes
     n_inputs = draw(st.integers(min_inputs, max_inputs))
     inputs = tuple(draw(st.lists(floats(), min_size=n_inputs, max_size=n_inputs)))
     graph = _Graph(list(inputs), [tuple(float(i == j) for j in range(n_inputs)) for i in range(n_inputs)])
@@ -219,7 +224,8 @@ class _Graph:
         "consume" an unused node (first argument), or read "any" nodes."""
         for _ in range(20):
             op = OPS[draw(st.sampled_from(names))]
-            args = self._args(draw, op.arity, mode)
+            arity = 2 if mode == "join" else op.arity or draw(_VARIADIC)
+            args = self._args(draw, arity, mode)
             const = draw(st.sampled_from(CONSTS)) if op.has_const else None
             xs = tuple(self.vals[i] for i in args)
             if not well_conditioned(op, xs, const):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable, Sequence
 
 from . import ops
 from .ops import OPS, Op
@@ -166,9 +167,9 @@ def _make(op: Op, parents: tuple[Value, ...], const: float | None) -> Value:
     extra = () if const is None else (const,)
     v = op.forward(*xs, *extra)
     local = op.local(*xs, v, *extra)
-    if type(local) is not tuple or len(local) != op.arity:
+    if type(local) is not tuple or len(local) != len(parents):
         raise TypeError(
-            f"{op.name}: its rule local(*inputs, v) must return a tuple of {op.arity} local derivative(s) "
+            f"{op.name}: its rule local(*inputs, v) must return a tuple of {len(parents)} local derivative(s) "
             f"∂v/∂x_i, got {local!r}"
         )
     out = _node(v, op.name, parents, local)
@@ -194,10 +195,11 @@ def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> V
         taken = f" (the name {op.name!r} is taken by another row: pick another name)" if op.name in OPS else ""
         raise ValueError(
             f"op {op.name!r} is not in the op table OPS{taken}: register it first with "
-            f"autograd_core.register(op) (compile also needs its numpy forward in "
-            f"autograd_core.compiled.NUMPY_FORWARD[{op.name!r}])"
+            f"autograd_core.register(op) (compile also needs the row's array_forward)"
         )
-    if len(inputs) != op.arity:
+    if op.arity is None and not inputs:
+        raise TypeError(f"{op.name} takes one or more inputs, got none")
+    if op.arity is not None and len(inputs) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
     if op.has_const and const is None:
         raise TypeError(f"{op.name} needs const= (its constant n)")
@@ -208,6 +210,50 @@ def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> V
         if x is NotImplemented:
             raise TypeError(f"{op.name}: inputs must be Values or real numbers, got {type(raw).__name__}")
     return _make(op, parents, None if const is None else _as_float(const))
+
+
+def _operands(values: object, who: str, what: str) -> list[Value]:
+    """``values`` (a list, tuple or other iterable of Values and numbers) as Values; numbers become constants."""
+    if isinstance(values, (str, bytes, Value, numbers.Real)) or not hasattr(values, "__iter__"):
+        raise TypeError(
+            f"{who}: {what} must be a list (or other sequence) of Values and numbers, got {type(values).__name__}"
+        )
+    out = []
+    for i, x in enumerate(values):
+        v = x if type(x) is Value else _lift(x)
+        if v is NotImplemented:
+            raise TypeError(f"{who}: {what}[{i}] must be a Value or a real number, got {type(x).__name__}: {x!r}")
+        out.append(v)
+    return out
+
+
+def sum(values: Iterable[Value | float]) -> Value:
+    """v = Σ_i x_i as one node with ∂v/∂x_i = 1 (numbers become constants).
+
+    Python's builtin ``sum`` over Values still works: it builds the chain (x_1 + x_2) + …
+    """
+    xs = _operands(values, "sum", "values")
+    if not xs:
+        raise ValueError("sum: values is empty; Σ needs at least one Value or number")
+    return _make(ops.SUM, tuple(xs), None)
+
+
+def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float | None = None) -> Value:
+    """v = Σ_j w_j x_j (+ b) as one node: ∂v/∂w_j = x_j, ∂v/∂x_j = w_j, ∂v/∂b = 1 (numbers become constants).
+
+    The node's parents are w_1 … w_n, x_1 … x_n and then b, if given (``ops.dot_parts``).
+    """
+    ws, xs = _operands(w, "dot", "w"), _operands(x, "dot", "x")
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: w has {len(ws)} entries but x has {len(xs)}; Σ_j w_j x_j needs one w_j per x_j")
+    if not ws:
+        raise ValueError("dot: w and x are empty; Σ_j w_j x_j needs at least one pair")
+    if b is None:
+        return _make(ops.DOT, (*ws, *xs), None)
+    bias = b if type(b) is Value else _lift(b)
+    if bias is NotImplemented:
+        raise TypeError(f"dot: b must be a Value, a real number or None, got {type(b).__name__}: {b!r}")
+    return _make(ops.DOT, (*ws, *xs, bias), None)
 
 
 _powv = _binary_method(ops.POWV)  # a ** b with a Value exponent b

@@ -52,7 +52,7 @@ def network_loss(w11, w12, w21, w22, b1, b2, v1, v2, c):
 # ## 2. A new op with a wrong derivative
 # Suppose a student adds softplus(x) = ln(1 + eˣ) as a new row of the op table. Its derivative is
 # σ(x) = 1/(1 + e⁻ˣ); a classic slip is to write 1/(1 + eˣ), which is σ(−x). Each version is
-# an ``Op`` (name, symbol, arity, forward, local rule, formula), used through ``apply`` exactly
+# an ``Op`` (name, symbol, arity, then forward=, local= rule and formula= by keyword), used through ``apply`` exactly
 # like the built-in rows: the engine trusts whatever the rule says.
 
 # %%
@@ -60,9 +60,13 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))  # ln(1 + eˣ) without overflow
 
 
-SOFTPLUS = Op("softplus", "softplus", 1, _softplus, lambda x, v: (1.0 / (1.0 + math.exp(-x)),), "∂v/∂x = σ(x)")
+SOFTPLUS = Op(
+    "softplus", "softplus", 1, forward=_softplus, local=lambda x, v: (1.0 / (1.0 + math.exp(-x)),),
+    formula="∂v/∂x = σ(x)",
+)
 SOFTPLUS_WRONG = Op(
-    "softplus_wrong", "softplus", 1, _softplus, lambda x, v: (1.0 / (1.0 + math.exp(x)),), "∂v/∂x = σ(−x)"
+    "softplus_wrong", "softplus", 1, forward=_softplus, local=lambda x, v: (1.0 / (1.0 + math.exp(x)),),
+    formula="∂v/∂x = σ(−x)",
 )
 
 

@@ -17,6 +17,7 @@ import math
 import numbers
 from collections.abc import Sequence
 
+import autograd_core
 from autograd_core import Value
 
 from .modules import softmax_values
@@ -25,17 +26,15 @@ Scalar = Value | float
 
 
 def _sum(terms: Sequence[Scalar]) -> Value:
-    """Σ terms as a chain of adds (no extra 0 leaf)."""
+    """Σ terms as one Σ node (∂/∂t_i = 1)."""
     if not terms:
         raise ValueError("nothing to sum: the list of predictions or parameters is empty")
-    total = _value(terms[0])
-    for t in terms[1:]:
-        total = total + t
-    return total
+    return autograd_core.sum(terms)
 
 
 def _mean(terms: Sequence[Scalar]) -> Value:
-    return _sum(terms) / len(terms)
+    """(1/N) Σ terms: one Σ node times the constant 1/N."""
+    return _sum(terms) * (1.0 / len(terms))
 
 
 def _value(x: Scalar) -> Value:

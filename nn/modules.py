@@ -1,7 +1,9 @@
-"""Neuron, Layer and MLP: z = act(Σ_j w_j x_j + b), stacked into layers and networks.
+"""Neuron, Layer and MLP: act(z), z = Σ_j w_j x_j + b, stacked into layers and networks.
 
-Labels, for the renderer and for reading a graph: the parameters of neuron n of layer l are
-``L{l}.N{n}.w{j}`` and ``L{l}.N{n}.b`` and its output (after the activation) is ``L{l}.N{n}``
+Each neuron's z is one Σ node (``autograd_core.dot``) with edges ∂z/∂w_j = x_j, ∂z/∂x_j = w_j,
+∂z/∂b = 1, then one node for its activation.  Labels, for the renderer and for reading a graph:
+the parameters of neuron n of layer l are ``L{l}.N{n}.w{j}`` and ``L{l}.N{n}.b``, its z is
+``L{l}.N{n}.z`` and its output (after the activation; a linear neuron's z) is ``L{l}.N{n}``
 (all counted from 1); inputs given as numbers become leaves ``x1, x2, …``.
 
 Activations by name: ``relu``, ``tanh``, ``sigmoid``, ``linear`` (identity), and the lecture's
@@ -38,6 +40,7 @@ import math
 import random
 from collections.abc import Sequence
 
+import autograd_core
 from autograd_core import Value
 
 from .samples import check_sample
@@ -96,9 +99,7 @@ def softmax_values(zs: Sequence[Value]) -> list[Value]:
     """p_k = e^{z_k − m} / Σ_j e^{z_j − m} with m = max z (a constant: softmax is shift-invariant)."""
     m = max(z.data for z in zs)
     es = [(z - m).exp() for z in zs]
-    total = es[0]
-    for e in es[1:]:
-        total = total + e
+    total = autograd_core.sum(es)
     return [e / total for e in es]
 
 
@@ -147,17 +148,16 @@ class Neuron(Module):
         return self.forward(_inputs(x, self.nin, f"Neuron {self.name}"))
 
     def preactivation(self, xs: Sequence[Value]) -> Value:
-        """z = Σ_j w_j x_j + b, on inputs already checked and lifted to Values."""
-        s = self.b
-        for wj, xj in zip(self.w, xs):
-            s = s + wj * xj
-        return s
+        """z = Σ_j w_j x_j + b as one Σ node (``L{l}.N{n}.z``), on inputs already checked and lifted to Values."""
+        z = autograd_core.dot(self.w, xs, self.b)
+        z.label = f"{self.name}.z"
+        return z
 
     def forward(self, xs: Sequence[Value]) -> Value:
-        """The neuron on inputs already checked and lifted to Values."""
-        s = self.preactivation(xs)
+        """The neuron on inputs already checked and lifted to Values (a linear one's output is its z)."""
+        z = self.preactivation(xs)
         act = self.activation
-        out = s if act == "linear" else getattr(s, act)()
+        out = z if act == "linear" else getattr(z, act)()
         out.label = self.name
         return out
 
@@ -213,10 +213,7 @@ class Layer(Module):
 
     def logits(self, xs: Sequence[Value]) -> list[Value]:
         """[z_1, …, z_nout], z_k = Σ_j w_kj x_j + b_k before the activation (``L{l}.N{k}.z``), on lifted inputs."""
-        zs = [n.preactivation(xs) for n in self.neurons]
-        for z, n in zip(zs, self.neurons):
-            z.label = f"{n.name}.z"  # the neuron's own label goes to its output
-        return zs
+        return [n.preactivation(xs) for n in self.neurons]
 
     def forward(self, xs: Sequence[Value]) -> list[Value]:
         """The layer on inputs already checked and lifted to Values."""

@@ -71,6 +71,8 @@ INFIX = {"add": " + ", "sub": " − ", "mul": "×", "div": "÷", "powv": "^"}
 
 def expression(v: Value, args: list[str]) -> str:
     """v as its op applied to its parents' names, with the op table's symbols: ``w×x``, ``a + b``, ``σ(z)``."""
+    if OPS[v.op].arity is None:  # a variadic row (Σ): its notation names it, whatever its parents
+        return OPS[v.op].notation
     tight = v.op in ("div", "pow", "powv")  # binds tighter than × (a÷(b×c), (a×b)^2)
     wrapped = [f"({a})" if " " in a or a[0] in "−-" or (tight and any(c in a for c in "×÷^")) else a
                for a in args]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import autograd_core as ac
 from autograd_core import OPS, Value
-from autograd_core.compiled import NUMPY_FORWARD, TraceMismatchError
+from autograd_core.compiled import TraceMismatchError
 from autograd_core.testing import op_inputs, programs
 
 
@@ -59,7 +59,7 @@ def test_compiled_program_matches_interpreted(program, shared, reduce):
 
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_compiled_numpy_rows_match_the_table(name):
-    # Every op on a batch: NUMPY_FORWARD and the table's local rule on arrays, against the
+    # Every op on a batch: the row's array_forward and the table's local rule on arrays, against the
     # table on each float (the same rule, so they must agree to the last bits or near).
     op = OPS[name]
 
@@ -69,7 +69,7 @@ def test_compiled_numpy_rows_match_the_table(name):
             extra = () if const is None else (const,)
             v = op.forward(*args, *extra)
             batch = [np.array([a]) for a in args]
-            got = NUMPY_FORWARD[name](*batch, *extra)
+            got = OPS[name].array_forward(*batch, *extra)
             local = op.local(*args, v, *extra)
             got_local = op.local(*batch, got, *extra)
             assert close(float(got[0]), v)
@@ -336,6 +336,28 @@ def test_compiled_sums_reading_different_inputs_match_interpreted():
             expect[i][s] = g[i]
         expect[3] += g[3]
         expect[4] += g[4]
+    assert close(total, expect_total)
+    for got, want in zip(grads, expect):
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 2, 40])
+def test_compiled_dot_and_sum_nodes_match_interpreted(n):
+    """Σ nodes on the tape: per-sample x, shared w and b (a layer), reduced by one sum node."""
+    f = lambda *a: ac.sum([ac.dot(a[:n], a[n : 2 * n], a[-1]).tanh(), ac.dot(a[n : 2 * n], a[n : 2 * n]), a[0]])
+    rng = np.random.default_rng(n)
+    w, x = [np.asarray(w) for w in rng.uniform(-1, 1, n)], [rng.uniform(-1, 1, 5) for _ in range(n)]
+    args = [*w, *x, np.asarray(0.3)]
+    total, grads = ac.compile(f).value_and_grad(*args)
+    expect_total, expect = 0.0, [np.zeros(np.shape(a)) for a in args]
+    for b in range(5):
+        y, g = interpreted(f, *[float(a) if a.ndim == 0 else float(a[b]) for a in args])
+        expect_total += y
+        for i, a in enumerate(args):
+            if a.ndim == 0:
+                expect[i] += g[i]
+            else:
+                expect[i][b] = g[i]
     assert close(total, expect_total)
     for got, want in zip(grads, expect):
         assert np.allclose(got, want, rtol=1e-12, atol=1e-12)

@@ -198,3 +198,17 @@ def test_grad_with_value_arguments_returns_values():
     assert isinstance(g, Value) and g.data == 0.75
     g.backward()
     assert x.grad == 3.0  # d/dx 3x² = 6x
+
+
+def test_grad_nested_in_another_thread_still_differentiates():
+    """A grad called in a thread started inside f is nested too (issue 9.2: it gave 0.0, not 1.0)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        inner = lambda x: pool.submit(lambda: grad(lambda y: x * y)(1.0)).result()  # d/dy (x·y) = x
+        assert grad(inner)(3.0) == 1.0
+        assert grad(lambda x: pool.submit(lambda: hessian(lambda y: x * y * y)(1.0)).result()[0][0])(3.0) == 2.0
+        assert grad(lambda x: pool.submit(lambda: jvp(lambda y: x * y, (1.0,), (1.0,))[1]).result())(3.0) == 1.0
+    # an independent grad (even inside another) still returns plain floats
+    assert grad(lambda x: x * grad(lambda y: y * y)(2.0))(3.0) == 4.0
+    assert type(grad(lambda y: y * y)(2.0)) is float

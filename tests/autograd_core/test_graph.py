@@ -113,3 +113,22 @@ def test_reverse_topological_order_goes_level_by_level():
     order = reverse_topological_order(L)
     assert order[:3] == [L, ab, cde]
     assert order.index(c) < order.index(d) and order.index(a) < order.index(d)
+
+
+# ---- inf · 0: a zero factor sends a zero message (issue 9.4) ------------------------------
+def test_zero_local_derivative_sends_zero_whatever_the_upstream():
+    # relu′(−1) = 0, while the upstream ∂L/∂relu = 1e300 · 1e300 overflows to inf: PyTorch gives 0
+    x = Value(-1.0)
+    L = (x.relu() * 1e300) * 1e300
+    L.backward()
+    assert x.grad == 0.0 and gradients(L)[x] == 0.0
+    assert gradients(L, create_graph=True)[x] == 0.0
+
+
+def test_zero_upstream_sends_zero_through_an_overflowed_local_derivative():
+    # log′(5e-324) = 1/5e-324 overflows to inf, but relu′ = 0 above it: the gradient is 0 (PyTorch: 0)
+    x = Value(5e-324)
+    L = x.log().relu()
+    L.backward()
+    assert x.grad == 0.0 and gradients(L)[x] == 0.0
+    assert push_tangents(L, {x: 1.0})[L] == 0.0

@@ -38,7 +38,29 @@ MATH = {
     "cos": math.cos,
     "step": lambda x: float(not x < 0.0),
     "sign": lambda x: math.copysign(1.0, x) if x else 0.0,
+    "sum": lambda *xs: math.fsum(xs),
+    "dot": lambda *a: math.fsum([w * x for w, x in zip(a[: len(a) // 2], a[len(a) // 2 : len(a) // 2 * 2])])
+    + (a[-1] if len(a) % 2 else 0.0),
 }
+
+
+def magnitude(op, args):
+    """Σ|terms| of a variadic row (its sum's rounding scales with it); 0 for the others."""
+    if op.name == "dot":
+        n = len(args) // 2
+        bias = abs(args[-1]) if len(args) % 2 else 0.0
+        return math.fsum(abs(w * x) for w, x in zip(args[:n], args[n : 2 * n])) + bias
+    return math.fsum(abs(a) for a in args) if op.arity is None else 0.0
+
+
+def tolerance(op, args):
+    """abs tolerance of the float forward vs ``MATH``: a variadic sum rounds each of its n additions."""
+    return 1e-16 * len(args) * magnitude(op, args) + 1e-300
+
+
+def counts(op):
+    """Input counts to try on edge values: the arity, or 1, 2 and 3 for a variadic row."""
+    return (1, 2, 3) if op.arity is None else (op.arity,)
 
 H = 1e-6
 
@@ -64,13 +86,18 @@ def test_ops_table_has_a_math_reference_for_every_op():
 @pytest.mark.parametrize("name", OPS)
 def test_op_row_is_complete(name):
     op = OPS[name]
-    assert op.name == name and op.symbol and op.arity in (1, 2)
-    assert op.formula.startswith("∂v/∂")
-    n_params = len(inspect.signature(op.forward).parameters)
-    assert n_params == op.arity + op.has_const
-    args, const = (0.7,) * op.arity, (2.0 if op.has_const else None)
-    local = call_local(op, args, call_forward(op, args, const), const)
-    assert isinstance(local, tuple) and len(local) == op.arity
+    assert op.name == name and op.symbol and op.arity in (1, 2, None)
+    assert op.formula.startswith("∂v/∂") or (op.arity is None and "; ∂v/∂" in op.formula)
+    params = inspect.signature(op.forward).parameters.values()
+    if op.arity is None:
+        assert [p.kind for p in params] == [inspect.Parameter.VAR_POSITIONAL]
+    else:
+        assert len(params) == op.arity + op.has_const
+    for n in counts(op):
+        args, const = (0.7,) * n, (2.0 if op.has_const else None)
+        local = call_local(op, args, call_forward(op, args, const), const)
+        assert isinstance(local, tuple) and len(local) == n
+    assert op.array_forward is not None and op.written and op.notation
     assert all(isinstance(k, float) for k in op.kinks)
     assert bool(op.kinks) == bool(op.kink_note)
 
@@ -81,11 +108,12 @@ def test_op_forward_matches_math(name, data):
     op = OPS[name]
     args, const = data.draw(op_inputs(op))
     expected = MATH[name](*args, const) if op.has_const else MATH[name](*args)
-    assert call_forward(op, args, const) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    tol = tolerance(op, args)
+    assert call_forward(op, args, const) == pytest.approx(expected, rel=1e-12, abs=tol)
     # and through the engine: apply() records op, parents and const
     v = apply(name, *map(Value, args), const=const)
-    assert v.data == pytest.approx(expected, rel=1e-12, abs=1e-300)
-    assert v.op == name and len(v.parents) == op.arity and v.const == const
+    assert v.data == pytest.approx(expected, rel=1e-12, abs=tol)
+    assert v.op == name and len(v.parents) == len(args) and v.const == const
 
 
 @pytest.mark.parametrize("name", OPS)
@@ -95,8 +123,8 @@ def test_op_local_matches_central_differences(name, data):
     args, const = data.draw(op_inputs(op))
     local = call_local(op, args, call_forward(op, args, const), const)
     f = (lambda *a: op.forward(*a, const)) if op.has_const else op.forward
-    for i in range(op.arity):
-        assert local[i] == pytest.approx(central_difference(f, args, i), rel=1e-5, abs=1e-5)
+    for i in range(len(args)):
+        assert local[i] == pytest.approx(central_difference(f, args, i), rel=1e-5, abs=1e-5 + tolerance(op, args) / H)
 
 
 @pytest.mark.parametrize("name", OPS)
@@ -106,7 +134,7 @@ def test_op_symbolic_local_equals_float_local(name, data):
     args, const = data.draw(op_inputs(op))
     v = apply(name, *map(Value, args), const=const)
     symbolic = symbolic_local_grads(v)
-    assert len(symbolic) == len(v.local_grads) == op.arity
+    assert len(symbolic) == len(v.local_grads) == len(args)
     for s, d in zip(symbolic, v.local_grads):
         assert (s.data if isinstance(s, Value) else s) == pytest.approx(d, rel=1e-12, abs=1e-300)
 
@@ -175,7 +203,7 @@ def test_op_forward_errors_name_the_op_and_value(name):
     """Every way an op's forward can fail, on edge inputs, says which op and which value."""
     op = OPS[name]
     consts = CONSTS if op.has_const else (None,)
-    for args in itertools.product(EDGES, repeat=op.arity):
+    for args in (a for n in counts(op) for a in itertools.product(EDGES, repeat=n)):
         for const in consts:
             try:
                 call_forward(op, args, const)
@@ -193,7 +221,7 @@ def test_op_valid_is_where_the_forward_does_not_raise(name):
     consts = (*CONSTS, math.inf, math.nan) if op.has_const else (None,)
     for const in consts:
         extra = () if const is None else (const,)
-        grid = list(itertools.product(EDGES, repeat=op.arity))
+        grid = list(itertools.product(EDGES, repeat=counts(op)[-1]))
         expected = []
         for args in grid:
             try:

@@ -1,7 +1,9 @@
 """Independent oracles: the same random programs run in HIPS autograd (always) and PyTorch float64
 (when installed), compared with autograd_core's reverse mode, first and second order."""
 
+import functools
 import math
+import operator
 
 import pytest
 from hypothesis import given, settings
@@ -38,7 +40,15 @@ AUTOGRAD = {
     "cos": anp.cos,
     "step": lambda x: anp.where(x >= 0, 1.0, 0.0),
     "sign": anp.sign,
+    "sum": lambda *xs: functools.reduce(operator.add, xs),
+    "dot": lambda *a: functools.reduce(operator.add, dot_terms(*a)),
 }
+
+
+def dot_terms(*a):
+    """w_1 x_1, …, w_n x_n (and b): the terms of a dot node's parents w_1…w_n, x_1…x_n[, b]."""
+    n = len(a) // 2
+    return [w * x for w, x in zip(a[:n], a[n : 2 * n])] + ([a[-1]] if len(a) % 2 else [])
 
 
 def torch_backend(torch):
@@ -63,7 +73,16 @@ def torch_backend(torch):
         "cos": torch.cos,
         "step": lambda x: (x >= 0).to(x.dtype),
         "sign": torch.sign,
+        "sum": lambda *xs: torch.stack(xs).sum(),
+        "dot": lambda *a: torch_dot(torch, *a),
     }
+
+
+def torch_dot(torch, *a):
+    """torch.dot(w, x) (+ b) on a dot node's parents w_1…w_n, x_1…x_n[, b] (n = 0: just b)."""
+    n = len(a) // 2
+    wx = torch.dot(torch.stack(a[:n]), torch.stack(a[n : 2 * n])) if n else 0.0
+    return wx + a[-1] if len(a) % 2 else wx
 
 
 def close(a, b):

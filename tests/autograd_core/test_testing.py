@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from autograd_core import OPS, Op, Value, gradcheck
 from autograd_core.testing import (
     FLOAT_BACKEND,
+    MAX_ARITY,
     MAX_SENSITIVITY,
     MAX_VALUE,
     Program,
@@ -107,7 +108,7 @@ def test_program_run_and_str():
 
 
 def test_strategies_pick_up_a_new_op_row(monkeypatch):
-    cube = Op("cube", "³", 1, lambda x: x**3, lambda x, v: (3 * x * x,), "∂v/∂x = 3x²")
+    cube = Op("cube", "³", 1, forward=lambda x: x**3, local=lambda x, v: (3 * x * x,), formula="∂v/∂x = 3x²")
     monkeypatch.setitem(OPS, "cube", cube)
     args, const = find(op_inputs("cube"), lambda call: True)
     assert len(args) == 1 and const is None
@@ -121,7 +122,8 @@ def test_strategies_pick_up_a_new_op_row(monkeypatch):
 def test_op_inputs_fit_the_op(name, data):
     op = OPS[name]
     args, const = data.draw(op_inputs(name))
-    assert len(args) == op.arity and (const is None) == (not op.has_const)
+    assert len(args) == op.arity if op.arity else 1 <= len(args) <= MAX_ARITY
+    assert (const is None) == (not op.has_const)
     assert well_conditioned(op, args, const)
     assert all(abs(a - k) > 1e-3 for a in args for k in op.kinks)
 
@@ -159,3 +161,27 @@ def test_engine_imports_without_hypothesis():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "6.0"
+
+
+def test_programs_draw_variadic_nodes_of_1_to_64_inputs():
+    sizes = set()
+
+    def seen_small_and_large(p):
+        sizes.update(len(s.args) for s in p.steps if s.op != "mul")
+        return {1, 2} <= sizes and max(sizes) > 32
+
+    find(programs(ops=["sum", "dot", "mul"]), seen_small_and_large)
+    assert {1, 2} <= sizes and max(sizes) <= MAX_ARITY == 64
+    program = find(programs(ops=["dot", "tanh"]), lambda p: any(s.op == "dot" and len(s.args) > 8 for s in p.steps))
+    assert gradcheck(program.evaluate, *program.inputs)
+
+
+def test_op_inputs_of_a_variadic_row_cover_small_and_large_n():
+    lengths = set()
+
+    def seen_small_and_large(call):
+        lengths.add(len(call[0]))
+        return {1, 2, 3} <= lengths and max(lengths) > 40
+
+    find(op_inputs("dot"), seen_small_and_large)
+    assert max(lengths) <= MAX_ARITY

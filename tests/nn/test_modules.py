@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_core import Value
+from autograd_core import Value, gradients, topological_order
 from nn import MLP, Layer, Neuron, losses
 from nn.modules import ACTIVATIONS, build
 
@@ -249,3 +249,35 @@ def test_mlp_accepts_tuples_and_numpy_rows():
     model = MLP(2, [3, 1], seed=0)
     expected = model([0.1, -0.2]).data
     assert model((0.1, -0.2)).data == expected and model(np.array([0.1, -0.2])).data == expected
+
+
+def test_mlp_neuron_is_one_sigma_node_plus_its_activation():
+
+    model = MLP(2, [16, 16, 1], seed=0)
+    out = model([0.5, -1.2])
+    interior = [v for v in topological_order(out) if v.parents]
+    assert len(interior) <= 70  # 16 + 16 dot and relu nodes per hidden layer, one dot out (was ≈ 640)
+    assert sorted({v.op for v in interior}) == ["dot", "relu"]
+    z = model.layers[0].neurons[2].preactivation([Value(0.5), Value(-1.2)])
+    assert z.op == "dot" and z.label == "L1.N3.z"
+    assert [p.label for p in z.parents] == ["L1.N3.w1", "L1.N3.w2", "", "", "L1.N3.b"]
+
+
+def test_mlp_gradients_equal_the_binary_chain_of_before():
+    model = MLP(3, [8, 4, 1], activation="tanh", seed=5)
+    x = [0.3, -0.8, 1.1]
+    out = model(x)
+    out.backward()
+    h = [Value(xi) for xi in x]
+    for layer in model.layers:  # today's neurons, as the old chain b + w_1 x_1 + … of binary nodes
+        zs = []
+        for n in layer.neurons:
+            s = n.b
+            for wj, xj in zip(n.w, h):
+                s = s + wj * xj
+            zs.append(s if n.activation == "linear" else getattr(s, n.activation)())
+        h = zs
+    chain = gradients(h[0])
+    assert out.data == h[0].data
+    for p in model.parameters():
+        assert p.grad == pytest.approx(chain[p], rel=1e-12, abs=1e-300)

@@ -130,9 +130,11 @@ def test_draw_graph_mlp_clusters_neurons_and_layers():
         for n in range(1, 2 if layer == 3 else 3):
             members = [v for v, key in where.items() if key == (layer, n)]
             labels = {v.label for v in members if v.label}
-            assert labels == {f"L{layer}.N{n}", f"L{layer}.N{n}.b", *(f"L{layer}.N{n}.w{j}" for j in range(1, nin + 1))}
-            # w_j and b, w_j·x_j, the nin running sums b + Σ w_j·x_j, tanh (the last layer is linear)
-            assert len(members) == (nin + 1) + nin + nin + (layer < 3)
+            z = {f"L{layer}.N{n}.z"} if layer < 3 else set()  # a linear neuron's z is its output
+            weights = (f"L{layer}.N{n}.w{j}" for j in range(1, nin + 1))
+            assert labels == {f"L{layer}.N{n}", f"L{layer}.N{n}.b", *weights, *z}
+            # w_j and b, the one Σ node z = Σ w_j·x_j + b, tanh (the last layer is linear)
+            assert len(members) == (nin + 1) + 1 + (layer < 3)
     svg = svg_of(out)
     for name in ("cluster_L1", "cluster_L2", "cluster_L3", "cluster_L1.N1", "cluster_L2.N2", "cluster_L3.N1"):
         assert f"<title>{name}</title>" in svg
