@@ -51,13 +51,7 @@ def make_compiled_step(
         if not checked and len(Xb) >= 2:
             tape.check_trace(Xb, sample=len(Xb) - 1)  # the model's graph must not depend on the data
             checked = True
-        several = isinstance(outputs, list)
-        columns = [o.tolist() for o in outputs] if several else [outputs.tolist()]
-        # ŷ as leaves of a small interpreted graph: the loss (and R(W)) built by the engine.
-        leaves = [[Value(v) for v in column] for column in columns]
-        preds = [list(sample) for sample in zip(*leaves)] if several else leaves[0]
-        if softmax:  # (a softmax layer has ≥ 2 outputs)
-            preds = [softmax_values(z) for z in preds]
+        leaves, preds = _predictions(outputs, softmax)
         L = loss(preds, yb)
         if regularizer is not None:
             L = L + regularizer(params)
@@ -65,10 +59,38 @@ def make_compiled_step(
         _, from_model = pullback(*[[grads.get(v, 0.0) for v in column] for column in leaves])
         for p, g in zip(params, from_model.tolist()):
             p.grad = g + grads.get(p, 0.0)  # through the model, plus through R(W)
-        if softmax:
-            floats = [[q.data for q in p] for p in preds]
-        else:
-            floats = [list(sample) for sample in zip(*columns)] if several else columns[0]
-        return L.data, floats
+        return L.data, _floats(preds)
 
     return step
+
+
+def make_compiled_evaluation(
+    model: Callable, loss: Callable
+) -> Callable[[Sequence, Sequence], tuple[float, list[Output]]]:
+    """``evaluation(X, y) -> (L, outputs)``: the traced model replayed forward only (no backward, grads untouched)."""
+    traced, softmax = _logits_and_softmax(model)
+    tape = compile(traced, params=model.parameters(), batched=(0,))
+
+    def evaluation(X: Sequence, y: Sequence) -> tuple[float, list[Output]]:
+        _, preds = _predictions(tape(X), softmax)
+        return loss(preds, y).data, _floats(preds)
+
+    return evaluation
+
+
+def _predictions(outputs, softmax: bool) -> tuple[list[list[Value]], list]:
+    """(leaves, ŷ): the tape's output columns as leaves of a small interpreted graph, and the predictions on them.
+
+    The loss (and R(W)) is then built by the engine on ŷ; a softmax output layer is applied here.
+    """
+    several = isinstance(outputs, list)
+    columns = [o.tolist() for o in outputs] if several else [outputs.tolist()]
+    leaves = [[Value(v) for v in column] for column in columns]
+    preds = [list(sample) for sample in zip(*leaves)] if several else leaves[0]
+    if softmax:  # (a softmax layer has ≥ 2 outputs)
+        preds = [softmax_values(z) for z in preds]
+    return leaves, preds
+
+
+def _floats(preds: list) -> list[Output]:
+    return [p.data if type(p) is Value else [q.data for q in p] for p in preds]

@@ -6,6 +6,12 @@ model's outputs as floats; then the optimizer steps.  The interpreted step (``ma
 the graph and calls ``backward()``; ``compiled=True`` uses ``nn.compiled.make_compiled_step``,
 which has the same contract.
 
+Validation (seed 001: "will it generalize well to subsequent examples?"): with
+``validation=(X_val, y_val)`` each epoch ends by measuring the model on data it does not train
+on, forward only: one call ``evaluation(X, y) -> (loss, outputs)`` (``make_evaluation``, or with
+``compiled=True`` ``nn.compiled.make_compiled_evaluation``: the traced model replayed without a
+backward pass).  ``early_stopping=k`` stops once k epochs in a row bring no lower validation loss.
+
 Regularization: ``regularizer=lambda params: 1e-4 * losses.l2(params)`` adds λR(W) to every
 batch's loss (once per batch, not scaled by its size); ``params`` is ``model.parameters()``,
 so ``[p for p in params if ".w" in p.label]`` regularizes weights only.  ``SGD(weight_decay=…)``
@@ -15,6 +21,7 @@ is the other way.
 from __future__ import annotations
 
 import gc
+import importlib
 import math
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +37,7 @@ from .optim import SGD, NonFiniteStep, Optimizer
 
 Output = float | list[float]
 Step = Callable[[Sequence, Sequence], tuple[float, list[Output]]]
+Evaluation = Callable[[Sequence, Sequence], tuple[float, list[Output]]]
 
 
 def _hinge_accuracy(outputs: Sequence[float], y: Sequence) -> float:
@@ -111,9 +119,21 @@ def make_step(model: Callable, loss: Callable, regularizer: Callable | None = No
     return step
 
 
-def _compiled_step(model: Callable, loss: Callable, regularizer: Callable | None) -> Step:
+def make_evaluation(model: Callable, loss: Callable) -> Evaluation:
+    """The interpreted evaluation: L = loss(model(X), y) and the outputs, with no ``backward()`` (grads untouched)."""
+
+    def evaluation(X: Sequence, y: Sequence) -> tuple[float, list[Output]]:
+        with _cyclic_gc_paused():
+            outs = [model(x) for x in X]
+            return loss(outs, y).data, [_floats(o) for o in outs]
+
+    return evaluation
+
+
+def _compiled(name: str) -> Callable:
+    """``nn.compiled.<name>``, or an ImportError saying to train with compiled=False."""
     try:
-        from .compiled import make_compiled_step
+        compiled = importlib.import_module(f"{__package__}.compiled")
     except ModuleNotFoundError as err:
         if err.name != f"{__package__}.compiled":
             raise
@@ -121,7 +141,15 @@ def _compiled_step(model: Callable, loss: Callable, regularizer: Callable | None
             "fit(compiled=True) needs nn/compiled.py (the trace-once batched training step), "
             "which this installation does not have; train with compiled=False"
         ) from None
-    return make_compiled_step(model, loss, regularizer)
+    return getattr(compiled, name)
+
+
+def _compiled_step(model: Callable, loss: Callable, regularizer: Callable | None) -> Step:
+    return _compiled("make_compiled_step")(model, loss, regularizer)
+
+
+def _compiled_evaluation(model: Callable, loss: Callable) -> Evaluation:
+    return _compiled("make_compiled_evaluation")(model, loss)
 
 
 def _check_optimizer_holds(optimizer: Optimizer, params: list[Value]) -> None:
@@ -183,10 +211,48 @@ def _checked_step(
 def evaluate(model: Callable, X: Sequence, y: Sequence, loss: str | Callable = "mse") -> dict[str, float | None]:
     """{"loss": L, "accuracy": …} of ``model`` on (X, y), without training (accuracy None for mse)."""
     loss = _loss_fn(loss)
-    outs = [model(x) for x in X]
+    value, outputs = make_evaluation(model, loss)(X, y)
     acc = ACCURACY.get(loss)
-    floats = [_floats(o) for o in outs]
-    return {"loss": loss(outs, y).data, "accuracy": acc(floats, y) if acc else None}
+    return {"loss": value, "accuracy": acc(outputs, y) if acc else None}
+
+
+def _check_validation(validation: tuple[Sequence, Sequence] | None, early_stopping: int | None) -> None:
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError("validation must be a pair (X_val, y_val), e.g. from data.train_test_split")
+        X_val, y_val = validation
+        if len(X_val) != len(y_val) or len(X_val) == 0:
+            raise ValueError(
+                f"validation: X_val has {len(X_val)} samples and y_val {len(y_val)}; "
+                "they must match and not be empty"
+            )
+    if early_stopping is None:
+        return
+    if isinstance(early_stopping, bool) or not isinstance(early_stopping, int) or early_stopping < 1:
+        raise ValueError(f"early_stopping must be a whole number of epochs ≥ 1, got {early_stopping!r}")
+    if validation is None:
+        raise ValueError("early_stopping watches the validation loss: pass validation=(X_val, y_val) too")
+
+
+class _Best:
+    """The lowest validation loss so far, its epoch and a copy of the parameters then (for early stopping)."""
+
+    def __init__(self, params: list[Value]) -> None:
+        self.params = params
+        self.loss = math.inf
+        self.epoch = -1
+        self.data = [p.data for p in params]
+
+    def update(self, epoch: int, loss: float) -> None:
+        """Remember epoch and parameters if ``loss`` is lower than the best so far."""
+        if loss < self.loss:
+            self.loss, self.epoch = loss, epoch
+            self.data = [p.data for p in self.params]
+
+    def restore(self) -> None:
+        """Put the remembered parameters back into the model."""
+        for p, value in zip(self.params, self.data):
+            p.data = value
 
 
 def fit(
@@ -203,6 +269,8 @@ def fit(
     regularizer: Callable[[list[Value]], Value] | None = None,
     accuracy: Callable[[list[Output], Sequence], float] | None = None,
     seed: int = 0,
+    validation: tuple[Sequence, Sequence] | None = None,
+    early_stopping: int | None = None,
 ) -> dict[str, list]:
     """Train ``model`` on (X, y); returns the history {"loss", "accuracy", "lr"}, one entry per epoch.
 
@@ -213,6 +281,13 @@ def fit(
     before each update; "accuracy" is measured on the same outputs (None for mse or a custom loss
     without ``accuracy=``); "lr" is α_k at the epoch's first step.  ``callback(epoch, history)``
     runs after each epoch; returning True stops.
+
+    ``validation=(X_val, y_val)`` adds "val_loss" and "val_accuracy": the data loss (no regularizer)
+    and accuracy on those samples after the epoch's updates, as ``evaluate`` gives them, measured
+    forward only (compiled too with ``compiled=True``).  ``early_stopping=k`` (needs validation)
+    stops after k epochs in a row without a lower val_loss than the best so far, and then puts
+    back the parameters of the best epoch (the first with the lowest val_loss, index
+    ``argmin(history["val_loss"])``); if training runs all epochs first, the best are put back too.
     """
     loss_fn = _loss_fn(loss)
     if len(X) != len(y):
@@ -224,9 +299,14 @@ def fit(
     acc_fn = accuracy if accuracy is not None else ACCURACY.get(loss_fn)
     optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.01)
     _check_optimizer_holds(optimizer, model.parameters())
+    _check_validation(validation, early_stopping)
     step = (_compiled_step if compiled else make_step)(model, loss_fn, regularizer)
+    evaluation = None if validation is None else (_compiled_evaluation if compiled else make_evaluation)(model, loss_fn)
+    best = _Best(model.parameters()) if early_stopping else None
     rng = random.Random(seed)
     history: dict[str, list] = {"loss": [], "accuracy": [], "lr": []}
+    if validation is not None:
+        history.update(val_loss=[], val_accuracy=[])
 
     bar = tqdm(range(epochs), disable=not progress, desc="fit", unit="epoch")
     for epoch in bar:
@@ -244,12 +324,29 @@ def fit(
             outputs += outs
         history["loss"].append(total / len(y))
         history["accuracy"].append(acc_fn(outputs, seen_y) if acc_fn else None)
+        if evaluation is not None:
+            val_loss, val_outputs = evaluation(*validation)
+            history["val_loss"].append(val_loss)
+            history["val_accuracy"].append(acc_fn(val_outputs, validation[1]) if acc_fn else None)
         if progress:
-            shown = {"loss": f"{history['loss'][-1]:.4g}"}
-            if acc_fn:
-                shown["acc"] = f"{history['accuracy'][-1]:.1%}"
-            bar.set_postfix(shown, refresh=False)  # tqdm redraws at its own pace (mininterval)
+            bar.set_postfix(_shown(history), refresh=False)  # tqdm redraws at its own pace (mininterval)
         if callback is not None and callback(epoch, history):
             break
+        if best is not None:
+            best.update(epoch, history["val_loss"][-1])
+            if epoch - best.epoch >= early_stopping:
+                break
     bar.close()
+    if best is not None and best.epoch >= 0:
+        best.restore()
     return history
+
+
+def _shown(history: dict[str, list]) -> dict[str, str]:
+    """The progress bar's numbers: the last epoch's loss, accuracy and their validation values."""
+    shown = {}
+    for key, name in (("loss", "loss"), ("accuracy", "acc"), ("val_loss", "val_loss"), ("val_accuracy", "val_acc")):
+        value = history.get(key, [None])[-1]
+        if value is not None:
+            shown[name] = f"{value:.1%}" if name.endswith("acc") else f"{value:.4g}"
+    return shown
