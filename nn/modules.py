@@ -312,11 +312,13 @@ class MLP(Module):
         save(self, path)
 
     @classmethod
-    def load(cls, path: str) -> MLP:
-        """Read a model written by ``save``; any problem raises ``ValueError`` naming it and the path."""
-        from .io import load
+    def load(cls, path: str, max_bytes: int | None = None) -> MLP:
+        """Read a model written by ``save``; any problem raises ``ValueError`` naming it and the path.
 
-        return load(path)
+        Files over ``max_bytes`` (default ``nn.io.MAX_BYTES``, 64 MiB) and special files are refused."""
+        from .io import MAX_BYTES, load
+
+        return load(path, MAX_BYTES if max_bytes is None else max_bytes)
 
     def to_torch(self, dtype: object = None) -> object:
         """An equivalent ``torch.nn.Sequential`` with the same weights (float64 unless ``dtype``)."""
