@@ -1,14 +1,16 @@
-"""viz: computation graphs, the step-by-step BACKWARD page and training plots.
+"""viz: computation graphs, the step-by-step BACKWARD page and training plots, and tools to teach with.
 
-import viz
-L.backward()
-viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
-viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
-viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
-viz.render_network(model, "net.svg", x=[0.5, -1.2])  # an MLP as columns of neurons (draw_network: inline)
+    import viz
+    L.backward()
+    viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
+    viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
+    viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
+    viz.exercise(L).check(answers)      # backprop by hand: a worksheet, graded with the reason for a mistake
+    viz.render_network(model, "net.svg", x=[0.5, -1.2])  # an MLP as columns of neurons (draw_network: inline)
 """
 
 from .dot import Digraph, GraphTooLarge, draw_graph, neuron_part, render
+from .exercise import Exercise, exercise
 from .explain import Explanation, explain
 from .network import draw_network, render_network
 from .plots import plot_activations, plot_decision_boundary, plot_history
@@ -18,6 +20,7 @@ from .steps import Message, Step, backward_steps
 
 __all__ = [
     "Digraph",
+    "Exercise",
     "Explanation",
     "GraphTooLarge",
     "Message",
@@ -28,6 +31,7 @@ __all__ = [
     "backward_steps",
     "draw_graph",
     "draw_network",
+    "exercise",
     "explain",
     "find_renderer",
     "neuron_part",

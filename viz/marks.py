@@ -27,13 +27,18 @@ def statement_id(line: str) -> str | None:
     return m[1] if m else None
 
 
+def _attribute(name: str) -> re.Pattern:
+    """``name=value`` in a statement, the value quoted (escapes and newlines inside) or bare."""
+    return re.compile(rf'\s{name}=(?:"(?:[^"\\]|\\.)*"|[^\s\]]+)')
+
+
 def marked(
     graph: Digraph,
     styles: Mapping[str, Mapping[str, str]] = {},
     lines: Callable[[str, list[str]], list[str]] | None = None,
 ) -> Digraph:
-    """A copy of ``graph`` with ``styles[id]`` added to the statement of that id, and each label's
-    lines passed through ``lines(id, lines)`` (a label's first line is the node's name)."""
+    """A copy of ``graph`` with ``styles[id]`` set on the statement of that id (replacing what was there), and
+    each label's lines passed through ``lines(id, lines)`` (a label's first line is the node's name)."""
     out = graph.copy()
     body = []
     for line in out.body:
@@ -41,9 +46,10 @@ def marked(
         if key is not None and lines is not None:
             line = _LABEL.sub(lambda m, key=key: f'label="{chr(10).join(lines(key, m[1].split(chr(10))))}"', line, 1)
         if key in styles:
-            extra = " ".join(f"{name}={quote(value)}" for name, value in styles[key].items())
-            end = line.rstrip().rfind("]")
-            line = f"{line[:end]} {extra}]\n" if end >= 0 else line
+            for name, value in styles[key].items():
+                line = _attribute(name).sub("", line)
+                end = line.rstrip().rfind("]")
+                line = f"{line[:end]} {name}={quote(value)}]\n"
         body.append(line)
     out.body = body
     return out
