@@ -37,26 +37,53 @@ def _save(fig, path: str | os.PathLike) -> Path:
 
 
 def plot_history(history: Mapping[str, Sequence[float | None]], path: str | os.PathLike) -> Path:
-    """Loss (and accuracy, if recorded) per epoch, as returned by ``nn.fit``; 800×350 px."""
+    """Loss (and accuracy, if recorded) per epoch, as returned by ``nn.fit``; 800×350 px.
+
+    With "val_loss" (``fit(..., validation=…)``) the validation curves are drawn beside the
+    training ones (orange, dashed), and the best epoch (lowest validation loss, the one
+    ``early_stopping`` puts back) is marked with a dotted line.
+    """
     loss = history.get("loss")
     if not loss:
         raise ValueError("plot_history needs history['loss'], a non-empty list of per-epoch losses (from nn.fit)")
     accuracy = [a for a in (history.get("accuracy") or []) if a is not None]
     fig = _figure(8, 3.5)
     panels = fig.subplots(1, 2 if accuracy else 1, squeeze=False)[0]
-    epochs = range(1, len(loss) + 1)
-    panels[0].plot(epochs, loss, color=BLUE)
+    best = best_epoch(history)
+    losses = list(loss) + [v for v in history.get("val_loss") or [] if v is not None]
+    _curves(panels[0], history, "loss", best)
     panels[0].set(xlabel="epoch", ylabel="loss", title="loss")
-    if min(loss) > 0 and max(loss) / min(loss) > 100:
+    if min(losses) > 0 and max(losses) / min(losses) > 100:
         panels[0].set_yscale("log")
     if accuracy:
-        acc = history["accuracy"]
-        panels[1].plot([k for k, a in zip(epochs, acc) if a is not None], accuracy, color=ORANGE)
+        _curves(panels[1], history, "accuracy", best)
         panels[1].set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0, 1.02))
     for ax in panels:
         ax.grid(alpha=0.3)
+        if best is not None or history.get("val_loss"):
+            ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return _save(fig, path)
+
+
+def best_epoch(history: Mapping[str, Sequence[float | None]]) -> int | None:
+    """The epoch (from 1) of the lowest "val_loss", the first if several tie; None without validation."""
+    val = [(v, k) for k, v in enumerate(history.get("val_loss") or [], start=1) if v is not None and v == v]
+    return min(val)[1] if val else None
+
+
+def _curves(ax, history: Mapping[str, Sequence[float | None]], key: str, best: int | None) -> None:
+    """history[key] (training) and history["val_" + key] (validation) against the epoch, and the best epoch."""
+    validation = history.get(f"val_{key}")
+    for values, colour, style, name in ((history.get(key), BLUE, "-", "training"),
+                                        (validation, ORANGE, "--", "validation")):  # fmt: skip
+        points = [(k, v) for k, v in enumerate(values or [], start=1) if v is not None]
+        if points:
+            ax.plot(*zip(*points), style, color=colour, label=name if validation else None)
+    if best is not None:
+        value = history["val_loss"][best - 1]
+        ax.axvline(best, color="#555555", linestyle=":", linewidth=1.2,
+                   label=f"best epoch {best} (validation loss {value:.3g})" if key == "loss" else f"best epoch {best}")
 
 
 def scores(model: Callable, point: Sequence[float]) -> list[float]:

@@ -94,3 +94,25 @@ def test_activation_derivatives_match_central_differences(x):
         numeric = (derivative(name, x + eps)[0] - derivative(name, x - eps)[0]) / (2 * eps)
         assert d == pytest.approx(numeric, abs=1e-6), name
     assert derivative("tanh", x)[1] == pytest.approx(1 - math.tanh(x) ** 2, rel=1e-12)
+
+
+def test_best_epoch_is_the_first_lowest_validation_loss():
+    from viz.plots import best_epoch
+
+    assert best_epoch({"loss": [1.0, 0.5], "val_loss": [0.9, 0.4, 0.6, 0.4]}) == 2
+    assert best_epoch({"loss": [1.0], "val_loss": [float("nan"), 0.7, None]}) == 2
+    assert best_epoch({"loss": [1.0, 0.5]}) is None
+
+
+def test_plot_history_draws_validation_and_marks_the_best_epoch(tmp_path):
+    from matplotlib import rc_context
+
+    history = {"loss": [1.0, 0.6, 0.4, 0.3, 0.2], "accuracy": [0.5, 0.6, 0.7, 0.8, 0.9],
+               "val_loss": [1.1, 0.8, 0.7, 0.75, 0.9], "val_accuracy": [0.5, 0.55, 0.65, 0.6, 0.6]}  # fmt: skip
+    assert png_size(plot_history(history, tmp_path / "h.png")) == (800, 350)
+    with rc_context({"svg.fonttype": "none"}):  # text as <text>, not glyph paths
+        text = plot_history(history, tmp_path / "h.svg").read_text()
+    assert "best epoch 3 (validation loss 0.7)" in text and text.count("validation") == 3  # 2 legends + best
+    assert text.count("training") == 2
+    plain = plot_history({"loss": [1.0, 0.5]}, tmp_path / "p.svg").read_text()
+    assert "best epoch" not in plain
