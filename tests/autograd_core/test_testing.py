@@ -25,9 +25,10 @@ from autograd_core.testing import (
 )
 
 
-def find(strategy, condition):
+def find(strategy, condition, max_examples=None):
     """The first example that satisfies ``condition`` (no shrinking: these searches only need one)."""
-    return hypothesis_find(strategy, condition, settings=settings(phases=[Phase.generate], database=None))
+    more = {} if max_examples is None else {"max_examples": max_examples}
+    return hypothesis_find(strategy, condition, settings=settings(phases=[Phase.generate], database=None, **more))
 
 
 def reaches_output(program):
@@ -76,7 +77,8 @@ def readers(program, node):
 
 def test_programs_draw_node_reuse():
     square = find(programs(), lambda p: any(len(s.args) == 2 and s.args[0] == s.args[1] for s in p.steps))
-    assert any(s.op in ("mul", "add", "sub", "div", "powv") and len(set(s.args)) == 1 for s in square.steps)
+    binary_or_variadic = ("mul", "add", "sub", "div", "powv", "sum", "dot")
+    assert any(s.op in binary_or_variadic and len(set(s.args)) == 1 for s in square.steps)
     shared = find(programs(), lambda p: any(readers(p, i) > 1 for i in range(len(p.inputs), len(p.inputs) + 5)))
     assert len(shared.steps) >= 3  # an intermediate read by two later steps: a DAG, not a tree
 
@@ -164,24 +166,20 @@ def test_engine_imports_without_hypothesis():
 
 
 def test_programs_draw_variadic_nodes_of_1_to_64_inputs():
-    sizes = set()
-
-    def seen_small_and_large(p):
-        sizes.update(len(s.args) for s in p.steps if s.op != "mul")
-        return {1, 2} <= sizes and max(sizes) > 32
-
-    find(programs(ops=["sum", "dot", "mul"]), seen_small_and_large)
-    assert {1, 2} <= sizes and max(sizes) <= MAX_ARITY == 64
-    program = find(programs(ops=["dot", "tanh"]), lambda p: any(s.op == "dot" and len(s.args) > 8 for s in p.steps))
+    for small in (1, 2):
+        find(programs(ops=["sum", "dot", "mul"]), lambda p, k=small: any(len(s.args) == k for s in p.steps), 1000)
+    large = lambda p: any(s.op == "dot" and len(s.args) > 32 for s in p.steps)
+    program = find(programs(ops=["dot", "tanh"]), large, max_examples=1000)
     assert gradcheck(program.evaluate, *program.inputs)
 
 
-def test_op_inputs_of_a_variadic_row_cover_small_and_large_n():
-    lengths = set()
+@pytest.mark.parametrize("lengths", [(1,), (2,), (3,), tuple(range(41, MAX_ARITY + 1))])
+def test_op_inputs_of_a_variadic_row_cover_small_and_large_n(lengths):
+    args, _ = find(op_inputs("dot"), lambda call: len(call[0]) in lengths, max_examples=1000)
+    assert len(args) in lengths
+    find(op_inputs("sum"), lambda call: len(call[0]) in lengths, max_examples=1000)
 
-    def seen_small_and_large(call):
-        lengths.add(len(call[0]))
-        return {1, 2, 3} <= lengths and max(lengths) > 40
 
-    find(op_inputs("dot"), seen_small_and_large)
-    assert max(lengths) <= MAX_ARITY
+@given(op_inputs("sum"))
+def test_op_inputs_of_a_variadic_row_stay_within_max_arity(call):
+    assert 1 <= len(call[0]) <= MAX_ARITY == 64
