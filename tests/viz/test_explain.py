@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from viz_helpers import needs_renderer
 
-from autograd_core import Value, gradients, topological_order
+from autograd_core import OPS, Value, gradients, topological_order
 from autograd_core.testing import programs
 from viz import explain
 from viz.explain import Explanation
@@ -73,7 +73,9 @@ def test_explain_by_label_and_errors():
 
 
 @settings(max_examples=60, deadline=None)
-@given(programs(max_inputs=3, max_steps=8))
+# Fixed-arity ops only: a Σ node of up to 64 edges (each used many times) multiplies the paths
+# past max_paths, where explain groups them and this path-by-path check does not apply.
+@given(programs(max_inputs=3, max_steps=8, ops=[name for name, op in OPS.items() if op.arity is not None]))
 def test_explain_total_equals_backward_on_random_graphs(program):
     leaves = [Value(x, f"x{i}") for i, x in enumerate(program.inputs)]
     L = program.evaluate(*leaves)
