@@ -15,7 +15,10 @@ from pathlib import Path
 
 from demos import _common
 
-TOUR = ("neuron", "logistic", "modes", "gradcheck", "activations", "numpy_net", "xor", "encoder", "moons", "optimizers")
+TOUR = (
+    "neuron", "logistic", "modes", "gradcheck", "activations", "numpy_net", "xor", "encoder", "moons", "optimizers",
+    "generalization",
+)  # fmt: skip
 """The demos in the order a lesson on backprop would take them."""
 
 

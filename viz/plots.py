@@ -51,12 +51,12 @@ def plot_history(history: Mapping[str, Sequence[float | None]], path: str | os.P
     panels = fig.subplots(1, 2 if accuracy else 1, squeeze=False)[0]
     best = best_epoch(history)
     losses = list(loss) + [v for v in history.get("val_loss") or [] if v is not None]
-    _curves(panels[0], history, "loss", best)
+    history_curves(panels[0], history, "loss", best)
     panels[0].set(xlabel="epoch", ylabel="loss", title="loss")
     if min(losses) > 0 and max(losses) / min(losses) > 100:
         panels[0].set_yscale("log")
     if accuracy:
-        _curves(panels[1], history, "accuracy", best)
+        history_curves(panels[1], history, "accuracy", best)
         panels[1].set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0, 1.02))
     for ax in panels:
         ax.grid(alpha=0.3)
@@ -72,8 +72,9 @@ def best_epoch(history: Mapping[str, Sequence[float | None]]) -> int | None:
     return min(val)[1] if val else None
 
 
-def _curves(ax, history: Mapping[str, Sequence[float | None]], key: str, best: int | None) -> None:
-    """history[key] (training) and history["val_" + key] (validation) against the epoch, and the best epoch."""
+def history_curves(ax, history: Mapping[str, Sequence[float | None]], key: str, best: int | None) -> None:
+    """Draw history[key] (training) and history["val_" + key] (validation) against the epoch on the matplotlib
+    axes ``ax``, and the ``best`` epoch as a dotted line (for figures of several panels, e.g. a lesson's)."""
     validation = history.get(f"val_{key}")
     for values, colour, style, name in ((history.get(key), BLUE, "-", "training"),
                                         (validation, ORANGE, "--", "validation")):  # fmt: skip
