@@ -132,9 +132,10 @@ def minibatches(X: Sequence, y: Sequence, batch_size: int, seed: int | random.Ra
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     order = list(range(len(X)))
     rng.shuffle(order)
+    arrays = hasattr(X, "shape") and hasattr(y, "shape")  # numpy arrays: the batch is one fancy index
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
-        yield [X[i] for i in idx], [y[i] for i in idx]
+        yield (X[idx], y[idx]) if arrays else ([X[i] for i in idx], [y[i] for i in idx])
 
 
 def train_test_split(X: Sequence, y: Sequence, test_fraction: float = 0.25, seed: int = 0) -> tuple:

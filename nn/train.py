@@ -40,16 +40,41 @@ Step = Callable[[Sequence, Sequence], tuple[float, list[Output]]]
 Evaluation = Callable[[Sequence, Sequence], tuple[float, list[Output]]]
 
 
+def _is_array(x: object) -> bool:
+    """A numpy array (what the compiled step returns): accuracies are then one vectorized expression."""
+    return hasattr(x, "shape") and hasattr(x, "mean")
+
+
+def _like(outputs: object, y: Sequence) -> object:
+    """y as an array of the outputs' kind (a list of labels compared elementwise)."""
+    return outputs.__array_namespace__().asarray(y)
+
+
 def _hinge_accuracy(outputs: Sequence[float], y: Sequence) -> float:
+    if _is_array(outputs):
+        return float(((outputs > 0) == (_like(outputs, y) > 0)).mean())
     return sum((s > 0) == (t > 0) for s, t in zip(outputs, y)) / len(y)
 
 
 def _bce_accuracy(outputs: Sequence[float], y: Sequence) -> float:
+    if _is_array(outputs):
+        return float(((outputs > 0) == (_like(outputs, y) == 1)).mean())
     return sum((s > 0) == (t == 1) for s, t in zip(outputs, y)) / len(y)
 
 
 def _argmax_accuracy(outputs: Sequence[list[float]], y: Sequence) -> float:
+    if _is_array(outputs):
+        return float((outputs.argmax(axis=1) == _like(outputs, y)).mean())  # the first of tied maxima, as max() below
     return sum(max(range(len(o)), key=o.__getitem__) == t for o, t in zip(outputs, y)) / len(y)
+
+
+def _joined(parts: list) -> list | object:
+    """The epoch's batches of outputs (or labels) end to end: a list, or one array for the compiled step's arrays."""
+    if len(parts) == 1:
+        return parts[0]
+    if _is_array(parts[0]):
+        return parts[0].__array_namespace__().concat(parts)  # the array API's concat: nn imports no numpy
+    return [item for part in parts for item in part]
 
 
 LOSSES: dict[str, Callable] = {
@@ -223,8 +248,7 @@ def _check_validation(validation: tuple[Sequence, Sequence] | None, early_stoppi
         X_val, y_val = validation
         if len(X_val) != len(y_val) or len(X_val) == 0:
             raise ValueError(
-                f"validation: X_val has {len(X_val)} samples and y_val {len(y_val)}; "
-                "they must match and not be empty"
+                f"validation: X_val has {len(X_val)} samples and y_val {len(y_val)}; they must match and not be empty"
             )
     if early_stopping is None:
         return
@@ -303,6 +327,8 @@ def fit(
     step = (_compiled_step if compiled else make_step)(model, loss_fn, regularizer)
     evaluation = None if validation is None else (_compiled_evaluation if compiled else make_evaluation)(model, loss_fn)
     best = _Best(model.parameters()) if early_stopping else None
+    if compiled:
+        X, y = step.dataset(X, y)  # arrays once per fit: the batches are slices of them
     rng = random.Random(seed)
     history: dict[str, list] = {"loss": [], "accuracy": [], "lr": []}
     if validation is not None:
@@ -320,10 +346,10 @@ def fit(
                 bar.close()
                 raise
             total += value * len(yb)
-            seen_y.extend(yb)  # not +=: a list += ndarray is numpy's elementwise add
-            outputs += outs
+            seen_y.append(yb)
+            outputs.append(outs)
         history["loss"].append(total / len(y))
-        history["accuracy"].append(acc_fn(outputs, seen_y) if acc_fn else None)
+        history["accuracy"].append(acc_fn(_joined(outputs), _joined(seen_y)) if acc_fn else None)
         if evaluation is not None:
             val_loss, val_outputs = evaluation(*validation)
             history["val_loss"].append(val_loss)
