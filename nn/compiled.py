@@ -13,7 +13,7 @@ may be lists or arrays; outputs come back as an array ((B,) or (B, K)).
 
 Each built-in loss has a tape form below that computes the same numbers without branching on the
 data: softplus as (t + |t|)/2 + log1p(e^{−|t|}), and the shift m ≈ max_k s_k of softmax and
-cross-entropy computed per sample on the tape as max(a, b) = (a + b + |a − b|)/2 (the
+cross-entropy computed per sample on the tape as max(a, b) = a/2 + b/2 + |a/2 − b/2| (the
 shift cancels in value and derivative; a shift frozen from the traced sample could overflow
 e^{s − m} for the others).  Cross-entropy's class index becomes a one-hot row t, s_y = Σ_k t_k s_k.
 A custom loss is traced as ``loss([ŷ], [y])`` with y given as Values (a Value, or a list of them
@@ -48,10 +48,13 @@ def _total(terms: Sequence[Value]) -> Value:
 
 
 def _shift(zs: Sequence[Value]) -> Value:
-    """m = max_k z_k as engine ops, max(a, b) = (a + b + |a − b|)/2 (a few ulps from the max: it only shifts)."""
+    """m = max_k z_k as engine ops, max(a, b) = a/2 + b/2 + |a/2 − b/2| (a few ulps from the max: it only shifts).
+
+    Halved first, so that no finite a, b overflow (a + b would at 1e308)."""
     m = zs[0]
     for z in zs[1:]:
-        m = (m + z + abs(m - z)) * 0.5
+        a, b = m * 0.5, z * 0.5
+        m = a + b + abs(a - b)
     return m
 
 
