@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Iterable, Sequence
 
 from . import ops
@@ -39,6 +40,23 @@ def _binary_method(op: Op, reflected: bool = False):
     return method
 
 
+def _comparison(compare):
+    """``self < other`` and the like on ``data``: a bool, for branching (``if x > 0:``, ``max(a, b)``)."""
+
+    def method(self: Value, other: Value | float) -> bool:
+        if type(other) is Value:
+            return compare(self.data, other.data)
+        if isinstance(other, numbers.Real):
+            return compare(self.data, float(other))  # a numpy scalar too gives a plain bool
+        return NotImplemented
+
+    method.__doc__ = f"``self.data {_SYMBOLS[compare]} other``: a bool, not differentiable."
+    return method
+
+
+_SYMBOLS = {operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">="}
+
+
 def _unary_method(op: Op, doc: str = ""):
     """``op(self)``: v from the op's forward, ∂v/∂x from its rule."""
     forward, local, name = op.forward, op.local, op.name
@@ -59,7 +77,11 @@ class Value:
     Fields: ``data`` (the number), ``grad`` (∂L/∂v after ``L.backward()``), ``label``,
     ``op`` (the op's name, ``""`` for a leaf), ``parents`` (ordered, duplicates kept: ``x*x``
     has two edges), ``local_grads`` (∂self/∂parent, same order) and ``const`` (the constant
-    n of ``x ** n``, else ``None``).  Equality and hashing are by identity.
+    n of ``x ** n``, else ``None``).  Equality and hashing are by identity; ``<``, ``<=``,
+    ``>``, ``>=`` compare ``data`` and give a bool (not differentiable), and ``bool(v)`` is
+    ``bool(v.data)``.  The lecture's (micrograd's) names are read-only views: ``_prev`` (the set
+    of parents), ``_op`` (``'+'``, ``'*'``, ``'**2'``, ``'ReLU'`` …) and ``_backward()`` (this
+    node's step of BACKWARD), so its ``trace``/``draw_dot`` and manual backprop run unchanged.
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "const")
@@ -119,6 +141,40 @@ class Value:
     cos = _unary_method(ops.COS, "v = cos x.")
     step = _unary_method(ops.STEP, "Threshold: v = 1 if x ≥ 0 else 0 (0 at nan, as torch.heaviside); derivative 0.")
     sign = _unary_method(ops.SIGN, "v = sign x ∈ {−1, 0, 1} (0 at nan, as torch.sign); derivative 0.")
+
+    # ---- comparisons on data: not differentiable; == stays identity (the graph's dicts need it)
+    __lt__, __le__ = _comparison(operator.lt), _comparison(operator.le)
+    __gt__, __ge__ = _comparison(operator.gt), _comparison(operator.ge)
+
+    def __bool__(self) -> bool:
+        """``bool(v.data)``, as for a one-element PyTorch tensor: ``if loss:`` is False at 0."""
+        return bool(self.data)
+
+    # ---- the lecture's names: micrograd's fields, as read-only views of this node ------------
+    @property
+    def _prev(self) -> set[Value]:
+        """The set of parents, as micrograd's ``_prev`` (``parents`` keeps x*x's two edges)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's op string, from the op's row: ``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``; ``''`` for a leaf."""
+        if not self.op:
+            return ""
+        op = OPS[self.op]
+        if not op.has_const:
+            return op.lecture or op.name
+        n = self.const
+        return op.lecture.format(n=int(n) if n.is_integer() else n)
+
+    def _backward(self) -> None:
+        """This node's step of BACKWARD: each parent's ``grad`` += ``self.grad`` · ∂self/∂parent.
+
+        So the lecture's manual backprop runs: ``o.grad = 1.0; o._backward(); n._backward()`` …
+        """
+        g = self.grad
+        for p, d in zip(self.parents, self.local_grads):
+            p.grad += g * d
 
     # ---- differentiation ----------------------------------------------------------------
     def backward(self) -> None:
