@@ -2,11 +2,13 @@
 
 ``Value`` records parents and local derivatives ∂v_j/∂v_i; ``backward()`` walks the graph in
 reverse topological order summing ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i.  ``sum(xs)`` and
-``dot(w, x, b)`` build Σ_i x_i and Σ_j w_j x_j + b as one node each (a neuron's z).
+``dot(w, x, b)`` build Σ_i x_i and Σ_j w_j x_j + b as one node each (a neuron's z); ``exp``,
+``log``, ``cos`` … are the unary ops as functions, on Values and on plain numbers alike.
 """
 
 from .check import GradcheckError, KinkWarning, gradcheck
 from .functional import grad, hessian, jvp, value_and_grad
+from .functions import abs, cos, exp, log, log1p, relu, sigmoid, sign, sin, sqrt, step, tanh
 from .graph import backward, gradients, reverse_topological_order, topological_order
 from .ops import OPS, Op, register
 from .value import Value, apply, dot, sum
@@ -17,18 +19,30 @@ __all__ = [
     "KinkWarning",
     "Op",
     "Value",
+    "abs",
     "apply",
     "backward",
     "compile",
+    "cos",
     "dot",
+    "exp",
     "grad",
     "gradcheck",
     "gradients",
     "hessian",
     "jvp",
+    "log",
+    "log1p",
     "register",
+    "relu",
     "reverse_topological_order",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sqrt",
+    "step",
     "sum",
+    "tanh",
     "topological_order",
     "value_and_grad",
 ]

@@ -20,14 +20,14 @@ class KinkWarning(UserWarning):
     """An input sits within eps of a kink, so finite differences say nothing there."""
 
 
-def _evaluate(f: Callable, xs: list[float]) -> tuple[float, list[Value]]:
-    y = _output(f(*[Value(x) for x in xs]), f)
+def _evaluate(f: Callable, xs: list[float], kwargs: dict) -> tuple[float, list[Value]]:
+    y = _output(f(*[Value(x) for x in xs], **kwargs), f)
     if not isinstance(y, Value):
         return y, []
     return y.data, topological_order(y)
 
 
-def _kinks_between(f: Callable, center: list[float], i: int, eps: float) -> list[str]:
+def _kinks_between(f: Callable, center: list[float], i: int, eps: float, kwargs: dict) -> list[str]:
     """The kinks that x_i ± eps reaches: a kinked op whose input moves with x_i and reaches its kink.
 
     An op whose input does not move with x_i cannot bend f along x_i, even when it sits on its kink.
@@ -36,7 +36,7 @@ def _kinks_between(f: Callable, center: list[float], i: int, eps: float) -> list
     for delta in (0.0, eps, -eps):
         xs = list(center)
         xs[i] += delta
-        runs.append(_evaluate(f, xs)[1])
+        runs.append(_evaluate(f, xs, kwargs)[1])
     found = []
     same_graph = len({len(r) for r in runs}) == 1 and all(
         a.op == b.op and len(a.parents) == len(b.parents) for r in runs[1:] for a, b in zip(runs[0], r)
@@ -72,14 +72,17 @@ def _names(f: Callable, n: int) -> list[str]:
     return names[:n] if len(names) >= n else [f"x[{i}]" for i in range(n)]
 
 
-def gradcheck(f: Callable, *inputs: float | Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+def gradcheck(
+    f: Callable, *inputs: float | Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, **kwargs: object
+) -> bool:
     """Check ∂f/∂x_i from reverse mode against (f(x + εe_i) − f(x − εe_i)) / 2ε for every input.
 
     Returns True, or raises ``GradcheckError`` with a table of analytic vs numeric partials.
     An input within ``eps`` of a kink (relu, abs, step, sign at 0), where the one-sided slopes
     differ, passes with a ``KinkWarning`` if its analytic partial lies between the two one-sided
     differences (within tolerance), and fails otherwise.  Inputs may be
-    numbers or leaf ``Value`` s (their data is used; their labels name the table's rows).
+    numbers or leaf ``Value`` s (their data is used; their labels name the table's rows).  Other
+    keyword arguments go to f undifferentiated: ``gradcheck(f, 0.3, scale=2.0)``.
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input: gradcheck(f, 0.3, -1.1)")
@@ -88,20 +91,20 @@ def gradcheck(f: Callable, *inputs: float | Value, eps: float = 1e-6, atol: floa
             f"gradcheck needs eps > 0, atol ≥ 0 and rtol ≥ 0; got eps={eps!r}, atol={atol!r}, rtol={rtol!r}"
         )
     xs = [x.data if isinstance(x, Value) else Value(x).data for x in inputs]
-    f0, analytic = value_and_grad(f, argnums=tuple(range(len(xs))))(*xs)
+    f0, analytic = value_and_grad(f, argnums=tuple(range(len(xs))))(*xs, **kwargs)
     rows, verdicts, kinks, failed = [], [], [], False
     for i, (x, a) in enumerate(zip(xs, analytic)):
         up, down = list(xs), list(xs)
         up[i] += eps
         down[i] -= eps
-        f_up, f_down = _evaluate(f, up)[0], _evaluate(f, down)[0]
+        f_up, f_down = _evaluate(f, up, kwargs)[0], _evaluate(f, down, kwargs)[0]
         numeric = (f_up - f_down) / (2 * eps)
         err = abs(a - numeric)
         rows.append((i, x, a, numeric, err, err / max(abs(numeric), 1e-300)))
         if err <= atol + rtol * abs(numeric):
             verdicts.append("ok")
             continue
-        found = _kinks_between(f, xs, i, eps)
+        found = _kinks_between(f, xs, i, eps, kwargs)
         if not found:
             verdicts.append("MISMATCH")
             failed = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections import deque
 
 from .ops import OPS
@@ -74,6 +75,7 @@ def gradients(root: Value, create_graph: bool = False) -> dict[Value, float | Va
     With ``create_graph`` the sums are built from Values, so they can be differentiated again.
     The ``grad`` fields are not touched.
     """
+    check_root(root, "gradients")
     pending = count_children(root)
     grads: dict[Value, float | Value] = {root: 1.0}
     ready = [root]
@@ -94,14 +96,32 @@ def gradients(root: Value, create_graph: bool = False) -> dict[Value, float | Va
     return grads
 
 
-def backward(root: Value) -> None:
-    """Set ``v.grad = ∂root/∂v`` on every interior node; add it to every leaf's ``grad``.
+def check_root(root: object, who: str) -> None:
+    """``root`` must be one Value L: a list of outputs (a model's, or several losses) must be reduced first."""
+    if type(root) is Value:
+        return
+    if isinstance(root, (list, tuple)):
+        raise TypeError(
+            f"{who} needs one Value L, got a {type(root).__name__} of {len(root)}; reduce it to one Value "
+            "first, e.g. autograd_core.sum(outputs) or a loss"
+        )
+    raise TypeError(f"{who} needs a Value, got {type(root).__name__}: {root!r:.60}")
 
-    The same sums as ``gradients``, ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i, accumulated in the interior
-    nodes' own ``grad`` fields (cleared first) rather than a dict: the hot loop of training.
+
+def backward(root: Value, gradient: float = 1.0) -> None:
+    """Set ``v.grad = ∂L/∂v`` on every interior node; add it to every leaf's ``grad``.
+
+    L = gradient · root (``gradient`` seeds ∂L/∂root, as PyTorch's ``backward(gradient)``).  The same
+    sums as ``gradients``, ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i, accumulated in the interior nodes' own
+    ``grad`` fields (cleared first) rather than a dict: the hot loop of training.
     """
+    check_root(root, "backward")
+    if type(gradient) is not float:
+        if isinstance(gradient, Value) or not isinstance(gradient, numbers.Real):
+            raise TypeError(f"backward(gradient) needs a number ∂L/∂root, got {type(gradient).__name__}")
+        gradient = float(gradient)
     if not root.parents:
-        root.grad += 1.0
+        root.grad += gradient
         return
     # One walk counts each interior node's children and clears its grad.
     pending = {root: 0}
@@ -116,7 +136,7 @@ def backward(root: Value) -> None:
                     stack.append(p)
                 else:
                     pending[p] = c + 1
-    root.grad = 1.0
+    root.grad = gradient
     leaves: dict[Value, float] = {}  # a leaf's messages are summed, then added to what it had
     ready = [root]
     while ready:

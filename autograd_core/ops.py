@@ -41,7 +41,9 @@ class Op:
       empty: ``apply("name", …)``;
     - ``notation``: the maths template naming a node in pictures, with ``{a}``, ``{b}`` (binary),
       ``{x}`` (unary) and ``{n}`` (the constant) for the parents' names: ``"{a} + {b}"``, ``"σ({x})"``.
-      A variadic row's notation has no fields (``"Σ w·x + b"``); empty: ``"{symbol}({x})"``.
+      A variadic row's notation has no fields (``"Σ w·x + b"``); empty: ``"{symbol}({x})"``;
+    - ``lecture``: micrograd's (the lecture's) ``_op`` string for the node, ``{n}`` for the constant:
+      ``"+"``, ``"*"``, ``"**{n}"``, ``"ReLU"``; empty: the name (``"tanh"``, ``"exp"``).
     """
 
     name: str
@@ -59,6 +61,7 @@ class Op:
     array_forward: Callable[..., object] | None = None
     written: str = ""
     notation: str = ""
+    lecture: str = ""
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -86,6 +89,14 @@ def _log(x):
     if type(x) is float:
         return math.log(x)
     return x.__array_namespace__().log(x) if _is_array(x) else x.log()
+
+
+def _times_log(v, a):
+    """v·ln a, taken as 0 at a = 0 (where v = 0ᵇ = 0: PyTorch's ∂(aᵇ)/∂b there)."""
+    if type(a) is not float and _is_array(a):
+        xp = a.__array_namespace__()
+        return xp.where(a == 0.0, 0.0, v * xp.log(xp.where(a == 0.0, 1.0, a)))
+    return 0.0 if _data(a) == 0.0 else v * _log(a)
 
 
 def _data(x) -> float:
@@ -151,10 +162,15 @@ def _check_derivative_power(name: str, x: float, n: float) -> None:
 
 
 def _powv(a: float, b: float) -> float:
-    if not a > 0.0:
+    if a == 0.0 and not b >= 1.0:
         raise ValueError(
-            f"powv: base {a!r} of a ** b with a Value exponent must be positive (∂v/∂b = v·ln a needs a > 0); "
-            "for a constant exponent write x ** 2 with a plain number"
+            f"powv: {a!r} ** {b!r}: at base 0 the exponent must be ≥ 1 (below, 0ᵇ or its derivative "
+            "b·0^(b−1) is infinite or undefined); keep the base away from 0"
+        )
+    if not a >= 0.0:
+        raise ValueError(
+            f"powv: base {a!r} of a ** b with a Value exponent must be positive (∂v/∂b = v·ln a needs a > 0; "
+            "0 ** b is 0 for b ≥ 1); for a constant exponent write x ** 2 with a plain number"
         )
     try:
         v = a**b
@@ -266,11 +282,11 @@ def _dot_local(*inputs_and_v) -> tuple:
 _add, _sub, _mul, _neg = (lambda a, b: a + b), (lambda a, b: a - b), (lambda a, b: a * b), (lambda x: -x)
 
 ADD = Op("add", "+", 2, forward=_add, local=lambda a, b, v: (1.0, 1.0), formula="∂v/∂a = 1, ∂v/∂b = 1",
-         array_forward=_add, written="a + b", notation="{a} + {b}")  # fmt: skip
+         array_forward=_add, written="a + b", notation="{a} + {b}", lecture="+")  # fmt: skip
 SUB = Op("sub", "−", 2, forward=_sub, local=lambda a, b, v: (1.0, -1.0), formula="∂v/∂a = 1, ∂v/∂b = −1",
-         array_forward=_sub, written="a - b", notation="{a} − {b}")  # fmt: skip
+         array_forward=_sub, written="a - b", notation="{a} − {b}", lecture="-")  # fmt: skip
 MUL = Op("mul", "×", 2, forward=_mul, local=lambda a, b, v: (b, a), formula="∂v/∂a = b, ∂v/∂b = a",
-         array_forward=_mul, written="a * b", notation="{a}×{b}")  # fmt: skip
+         array_forward=_mul, written="a * b", notation="{a}×{b}", lecture="*")  # fmt: skip
 DIV = Op(
     "div",
     "÷",
@@ -282,10 +298,11 @@ DIV = Op(
     valid=lambda a, b: b != 0.0,
     array_forward=lambda a, b: a / b,
     written="a / b",
+    lecture="/",
     notation="{a}÷{b}",
 )
 NEG = Op("neg", "−", 1, forward=_neg, local=lambda x, v: (-1.0,), formula="∂v/∂x = −1",
-         array_forward=_neg, written="-x", notation="−{x}")  # fmt: skip
+         array_forward=_neg, written="-x", notation="−{x}", lecture="-")  # fmt: skip
 POW = Op(
     "pow",
     "^",
@@ -298,6 +315,7 @@ POW = Op(
     valid=_pow_valid,
     array_forward=lambda x, n: _xp(x).pow(x, n),
     written="x ** n",
+    lecture="**{n}",
     notation="{x}^{n}",
 )
 POWV = Op(
@@ -305,12 +323,13 @@ POWV = Op(
     "^",
     2,
     forward=_powv,
-    local=lambda a, b, v: (b * a ** (b - 1.0), v * _log(a)),
+    local=lambda a, b, v: (b * a ** (b - 1.0), _times_log(v, a)),
     formula="∂v/∂a = b·aᵇ⁻¹, ∂v/∂b = v·ln a",
-    domain="a > 0",
-    valid=lambda a, b: a > 0.0,
+    domain="a > 0, or a = 0 with b ≥ 1 (0ᵇ = 0, ∂v/∂b = 0, ∂v/∂a = b·0ᵇ⁻¹, as PyTorch)",
+    valid=lambda a, b: (a > 0.0) | ((a == 0.0) & (b >= 1.0)),
     array_forward=lambda a, b: _xp(a).pow(a, b),
     written="a ** b",
+    lecture="**",
     notation="{a}^{b}",
 )
 ABS = Op(
@@ -354,6 +373,7 @@ RELU = Op(
     kink_note="relu′(0) = 0, as in PyTorch (seed 003 takes 1 at 0)",
     array_forward=lambda x: _xp(x).where(x <= 0.0, 0.0, x),
     written="x.relu()",
+    lecture="ReLU",
     notation="ReLU({x})",
 )
 _sin_forward, _cos_forward = _finite_or_raise("sin", math.sin), _finite_or_raise("cos", math.cos)

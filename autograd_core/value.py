@@ -177,14 +177,15 @@ class Value:
             p.grad += g * d
 
     # ---- differentiation ----------------------------------------------------------------
-    def backward(self) -> None:
-        """BACKWARD(): fill ``grad`` with ∂self/∂v for every v in this graph.
+    def backward(self, gradient: float = 1.0) -> None:
+        """BACKWARD(): fill ``grad`` with ∂L/∂v for every v in this graph, seeded with ∂L/∂self = ``gradient``.
 
         Leaves accumulate across calls (as in PyTorch); interior nodes show the latest call's.
+        ``gradient`` is PyTorch's ``gradient`` (minitorch's ``d_output``): L = gradient · self.
         """
         from .graph import backward
 
-        backward(self)
+        backward(self, gradient)
 
 
 def _lift(other: object) -> Value:
@@ -268,48 +269,58 @@ def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> V
     return _make(op, parents, None if const is None else _as_float(const))
 
 
-def _operands(values: object, who: str, what: str) -> list[Value]:
-    """``values`` (a list, tuple or other iterable of Values and numbers) as Values; numbers become constants."""
+def _operands(values: object, who: str, what: str) -> tuple[list[Value], bool]:
+    """``values`` (a list, tuple or other iterable of Values and numbers) as Values (numbers become
+    constants), and whether any of them was a Value."""
     if isinstance(values, (str, bytes, Value, numbers.Real)) or not hasattr(values, "__iter__"):
         raise TypeError(
             f"{who}: {what} must be a list (or other sequence) of Values and numbers, got {type(values).__name__}"
         )
-    out = []
+    out, any_value = [], False
     for i, x in enumerate(values):
-        v = x if type(x) is Value else _lift(x)
+        if type(x) is Value:
+            v, any_value = x, True
+        else:
+            v = _lift(x)
         if v is NotImplemented:
             raise TypeError(f"{who}: {what}[{i}] must be a Value or a real number, got {type(x).__name__}: {x!r}")
         out.append(v)
-    return out
+    return out, any_value
 
 
-def sum(values: Iterable[Value | float]) -> Value:
-    """v = Σ_i x_i as one node with ∂v/∂x_i = 1 (numbers become constants).
+def _reduce(op: Op, parents: tuple[Value, ...], any_value: bool) -> Value | float:
+    """The n-ary node, or, when no input is a Value, the float it would hold (as the free functions)."""
+    return _make(op, parents, None) if any_value else op.forward(*(p.data for p in parents))
+
+
+def sum(values: Iterable[Value | float]) -> Value | float:
+    """v = Σ_i x_i as one node with ∂v/∂x_i = 1 (numbers become constants; numbers only: a float).
 
     Python's builtin ``sum`` over Values still works: it builds the chain (x_1 + x_2) + …
     """
-    xs = _operands(values, "sum", "values")
+    xs, any_value = _operands(values, "sum", "values")
     if not xs:
         raise ValueError("sum: values is empty; Σ needs at least one Value or number")
-    return _make(ops.SUM, tuple(xs), None)
+    return _reduce(ops.SUM, tuple(xs), any_value)
 
 
-def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float | None = None) -> Value:
-    """v = Σ_j w_j x_j (+ b) as one node: ∂v/∂w_j = x_j, ∂v/∂x_j = w_j, ∂v/∂b = 1 (numbers become constants).
+def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float | None = None) -> Value | float:
+    """v = Σ_j w_j x_j (+ b) as one node: ∂v/∂w_j = x_j, ∂v/∂x_j = w_j, ∂v/∂b = 1 (numbers become constants;
+    numbers only: a float).
 
     The node's parents are w_1 … w_n, x_1 … x_n and then b, if given (``ops.dot_parts``).
     """
-    ws, xs = _operands(w, "dot", "w"), _operands(x, "dot", "x")
+    (ws, w_value), (xs, x_value) = _operands(w, "dot", "w"), _operands(x, "dot", "x")
     if len(ws) != len(xs):
         raise ValueError(f"dot: w has {len(ws)} entries but x has {len(xs)}; Σ_j w_j x_j needs one w_j per x_j")
     if not ws:
         raise ValueError("dot: w and x are empty; Σ_j w_j x_j needs at least one pair")
     if b is None:
-        return _make(ops.DOT, (*ws, *xs), None)
+        return _reduce(ops.DOT, (*ws, *xs), w_value or x_value)
     bias = b if type(b) is Value else _lift(b)
     if bias is NotImplemented:
         raise TypeError(f"dot: b must be a Value, a real number or None, got {type(b).__name__}: {b!r}")
-    return _make(ops.DOT, (*ws, *xs, bias), None)
+    return _reduce(ops.DOT, (*ws, *xs, bias), w_value or x_value or type(b) is Value)
 
 
 _powv = _binary_method(ops.POWV)  # a ** b with a Value exponent b

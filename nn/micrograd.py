@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from autograd_core import Value
 
-from .samples import check_sample
+from .samples import Outputs, check_sample
 
 Input = Sequence[float | Value]
 
@@ -82,7 +82,7 @@ class Layer(Module):
     def forward(self, x: Input) -> Value | list[Value]:
         """The layer on an input already checked."""
         out = [n.forward(x) for n in self.neurons]
-        return out[0] if len(out) == 1 else out
+        return out[0] if len(out) == 1 else Outputs(out)
 
     def parameters(self) -> list[Value]:
         """Per neuron: its weights, then its bias."""
@@ -107,7 +107,7 @@ class MLP(Module):
         for layer in self.layers:
             x = layer.forward(x)
             x = [x] if isinstance(x, Value) else x
-        return x[0] if len(x) == 1 else x
+        return x[0] if len(x) == 1 else Outputs(x)
 
     def parameters(self) -> list[Value]:
         """Per layer, per neuron: its weights in input order, then its bias."""

@@ -43,7 +43,7 @@ from collections.abc import Sequence
 import autograd_core
 from autograd_core import Value
 
-from .samples import check_sample
+from .samples import Outputs, check_sample
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "step", "sign", "softmax")
 """Valid activation names; ``softmax`` only for a (output) layer, not a single neuron."""
@@ -209,7 +209,7 @@ class Layer(Module):
 
     def __call__(self, x: Input) -> list[Value]:
         """[z_1, …, z_nout] (for softmax: the probabilities p_k, each labelled as its neuron)."""
-        return self.forward(_inputs(x, self.nin, f"Layer {self.name}"))
+        return Outputs(self.forward(_inputs(x, self.nin, f"Layer {self.name}")))
 
     def logits(self, xs: Sequence[Value]) -> list[Value]:
         """[z_1, …, z_nout], z_k = Σ_j w_kj x_j + b_k before the activation (``L{l}.N{k}.z``), on lifted inputs."""
@@ -287,7 +287,7 @@ class MLP(Module):
         xs = _inputs(x, self.nin, "MLP")
         for layer in self.layers:
             xs = layer.forward(xs)
-        return xs[0] if len(xs) == 1 else xs
+        return xs[0] if len(xs) == 1 else Outputs(xs)
 
     def logits(self, x: Input) -> Value | list[Value]:
         """The last layer before its activation, z = W_n h + b_n (for softmax: what ``cross_entropy`` takes).

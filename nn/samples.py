@@ -1,4 +1,4 @@
-"""What a model's call takes: one sample, a list of nin numbers or Values (shared by nn and nn.micrograd)."""
+"""What a model's call takes (one sample: nin numbers or Values) and gives (Outputs); for nn and nn.micrograd."""
 
 from __future__ import annotations
 
@@ -18,3 +18,14 @@ def check_sample(x: object, nin: int, who: str) -> None:
         )
     if len(x) != nin:
         raise ValueError(f"{who} expects an input of size {nin}, got size {len(x)}")
+
+
+class Outputs(list):
+    """A model's several outputs: a plain list of Values, whose ``backward()`` says to reduce it first."""
+
+    def backward(self, *args: object) -> None:
+        """Not defined: L must be one Value."""
+        raise TypeError(
+            f"backward() needs one Value L, but the model gave a list of {len(self)} outputs; reduce them to one "
+            "Value first, e.g. autograd_core.sum(outputs).backward() or a loss such as nn.losses.mse"
+        )

@@ -39,6 +39,7 @@ PRINTS = {
     "from autograd_core import": ["[[802.0, -400.0], [-400.0, 200.0]]", "-0.5944013651770705 -0.29220068258853527"],
     "from nn import": ["'accuracy': 1.0"],
     "import viz": [],
+    "import random": ["Layer of [LinearNeuron(16)] 337", "ReLU ['+']"],
 }
 
 
