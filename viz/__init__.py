@@ -14,7 +14,7 @@ from .exercise import Exercise, exercise
 from .explain import Explanation, explain
 from .network import draw_network, render_network
 from .plots import plot_activations, plot_decision_boundary, plot_history
-from .renderer import RendererNotFound, RenderError, find_renderer
+from .renderer import RendererNotFound, RenderError, TooSlowToRender, find_renderer
 from .stepper import backward_html
 from .steps import Message, Step, backward_steps
 
@@ -27,6 +27,7 @@ __all__ = [
     "RenderError",
     "RendererNotFound",
     "Step",
+    "TooSlowToRender",
     "backward_html",
     "backward_steps",
     "draw_graph",

@@ -9,11 +9,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
 from autograd_core import Value
 
+from . import renderer
 from .dot import MAX_NODES, GraphTooLarge, neuron_part, render
 from .expressions import EXPRESSIONS
 from .network import render_network
@@ -52,9 +54,32 @@ def node_count(text: str) -> int:
     return n
 
 
+NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+"""-1, -0.5, -.5, -1e-3, -2.5E+4: values, not options."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse reading every negative number as a value: its own pattern misses -1e-3 (Python < 3.13)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_NUMBER  # subparsers are made by this class too
+
+
+def seconds(text: str) -> float:
+    """--timeout: a positive number of seconds."""
+    try:
+        t = float(text)
+    except ValueError:
+        t = -1.0
+    if not 0 < t < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return t
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments: expr, model, network and activations."""
-    p = argparse.ArgumentParser(prog="python -m viz", description="Draw computation graphs with every number of "
+    p = Parser(prog="python -m viz", description="Draw computation graphs with every number of "
                                 "FORWARD() and BACKWARD(), the step-by-step BACKWARD page, and activation plots.")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -66,6 +91,9 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="layout direction")
         q.add_argument("--max-nodes", type=node_count, default=MAX_NODES, help=f"refuse bigger graphs (default "
                        f"{MAX_NODES}; 0 draws any size)")
+        q.add_argument("--timeout", type=seconds, default=renderer.TIMEOUT, metavar="SECONDS",
+                       help=f"how long the renderer may take (default {renderer.TIMEOUT:g}); a graph expected to take "
+                       "longer is refused before it starts")
 
     names = ", ".join(f"{n} ({f.__doc__.split(':')[0]})" for n, f in EXPRESSIONS.items())
     e = sub.add_parser("expr", help="a named demo expression", description=f"Expressions: {names}.")
@@ -105,6 +133,8 @@ def too_large(error: GraphTooLarge, command: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; 0 on success, 1 with one line on stderr for a bad file, input, size or renderer."""
     args = parser().parse_args(argv)
+    default_timeout = renderer.TIMEOUT
+    renderer.TIMEOUT = getattr(args, "timeout", default_timeout)  # for this run only
     try:
         if args.command == "activations":
             print(plot_activations(args.output_file))
@@ -132,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RendererNotFound, RenderError, ValueError, OSError) as error:
         print(f"python -m viz: error: {error}", file=sys.stderr)
         return 1
+    finally:
+        renderer.TIMEOUT = default_timeout
     return 0
 
 

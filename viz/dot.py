@@ -46,10 +46,26 @@ def fmt(x: float) -> str:
     return "0" if x == 0 else f"{x:.4g}"
 
 
+UNSHOWABLE = re.compile("[\x00\ud800-\udfff]")
+"""A NUL (dot and HTML drop or reject it) or a lone surrogate (not text: UTF-8 cannot encode it)."""
+
+
+def check_showable(text: str, what: str = "label") -> str:
+    """``text`` if a picture or page can show it; else a ``ValueError`` saying which character is the problem."""
+    bad = UNSHOWABLE.search(text)
+    if bad:
+        kind = "a NUL character" if bad[0] == "\x00" else "a lone surrogate (not valid Unicode text)"
+        raise ValueError(
+            f"the {what} {text[:40]!r}{'…' if len(text) > 40 else ''} holds {kind}, U+{ord(bad[0]):04X} at "
+            f"index {bad.start()}, which no picture or page can show; remove it or replace it"
+        )
+    return text
+
+
 def dot_text(text: str) -> str:
     """User text for a dot label, shown verbatim: dot reads ``\\l``, ``\\N`` … as escapes and decodes
-    HTML entities (``&amp;``), so backslashes and ampersands are escaped."""
-    return text.replace("\\", "\\\\").replace("&", "&amp;")
+    HTML entities (``&amp;``), so backslashes and ampersands are escaped (``check_showable`` first)."""
+    return check_showable(text).replace("\\", "\\\\").replace("&", "&amp;")
 
 
 def same(a: float, b: float) -> bool:

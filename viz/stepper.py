@@ -19,7 +19,7 @@ from pathlib import Path
 
 from autograd_core import OPS, Value
 
-from .dot import MAX_NODES, draw_graph, fmt, node_names, part_order
+from .dot import MAX_NODES, check_showable, draw_graph, fmt, node_names, part_order
 from .renderer import render_source
 from .steps import backward_steps
 
@@ -119,7 +119,7 @@ def page_html(root: Value, title: str | None = None, max_nodes: int | None = MAX
     graph = draw_graph(root, grads={s.node: s.grad for s in steps}, max_nodes=max_nodes, stop_at=stop_at)
     svg = render_source(graph.source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG is inline in HTML
-    title = title or f"BACKWARD() on {root.label or 'L'}, step by step"
+    title = check_showable(title or f"BACKWARD() on {root.label or 'L'}, step by step", "title")
     parts = {"TITLE": html.escape(title), "SVG": svg, "DATA": script_json(steps_data(root, stop_at)), **page_files()}
     return substitute(page_file("stepper.html"), parts)
 
