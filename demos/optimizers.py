@@ -137,9 +137,10 @@ def by_hand(name: str, steps: int = 2) -> list[tuple[float, float]]:
 # SGD's step is η g: on the valley's wall g is large and so is the step, on its floor g is tiny
 # and so is the step. An adaptive method divides each weight's step by the root of that weight's
 # own squared gradients so far: Adagrad by √G (their sum), RMSprop by √s (a running average),
-# Adam by √v̂. Its first step is then η g/|g| = ±η in every coordinate, whatever the size of g:
-# each weight gets its *own* rate η/(√G + ε), small where gradients have been large, large where
-# they have been small. Adagrad's G only grows, so its rates only fall: "larger learning rates at
+# Adam by √v̂. Adagrad's and Adam's first step is then η g/|g| = ±η in every coordinate, whatever
+# the size of g (RMSprop's is ±η/√(1 − ρ) = ±10η, its average s starting from 0): each weight
+# gets its *own* rate η/(√G + ε), small where gradients have been large, large where they have
+# been small. Adagrad's G only grows, so its rates only fall: "larger learning rates at
 # the beginning ... slow down as we get closer". RMSprop's average forgets, so its rates can rise
 # again on the flat valley floor.
 
@@ -341,12 +342,14 @@ def _check_valley(checks: _common.Checks, runs: dict, rates: dict, first: dict) 
                 all(rmsprop[-1][i] > rmsprop[1][i] for i in (1, 2)))
     checks.that("each weight has its own rate: the adaptive rates of x and y differ",
                 all(abs(r[1] - r[2]) > 1e-3 * max(r[1], r[2]) for name in rates for r in rates[name]))
-    dx, dy = first["Adagrad"]
-    eta = SETTINGS["Adagrad"][1]["lr"]
-    checks.that("Adagrad's first step is ±η in each coordinate (|g| divided out), SGD's is η|g|",
-                _common.agree(dx, eta, 1e-9) and _common.agree(dy, eta, 1e-9)
-                and _common.agree(first["SGD"][0], 1e-3 * 155, 1e-9), f"|Δx| = {dx:.6g}, |Δy| = {dy:.6g}")
-
+    eta = {name: SETTINGS[name][1]["lr"] for name in SETTINGS}
+    want = {"Adagrad": eta["Adagrad"], "Adam": eta["Adam"], "RMSprop": eta["RMSprop"] / math.sqrt(1 - 0.99)}
+    steps = [c for name in want for c in first[name]]
+    checks.that("the adaptive first steps do not depend on |g|: ±η in each coordinate (Adagrad, Adam), "
+                "±η/√(1 − ρ) (RMSprop); SGD's is η|g|",
+                all(_common.agree(c, want[name], 1e-9) for name in want for c in first[name])
+                and _common.agree(first["SGD"][0], eta["SGD"] * 155, 1e-9),
+                "|Δx|, |Δy| = " + ", ".join(f"{c:.4g}" for c in steps))
 
 if __name__ == "__main__":
     _common.run(main)
