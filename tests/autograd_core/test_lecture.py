@@ -1,10 +1,13 @@
 """The micrograd lecture's cells (nn-zero-to-hero, lecture 1) on our Value, as the lecture wrote them.
 
 ``trace``/``draw_dot`` read ``_prev``, ``_op``, ``label``, ``data`` and ``grad``; the manual
-backprop calls ``_backward()`` node by node.  The numbers asserted are the lecture's.
+backprop calls ``_backward()`` node by node; the second half's own tanh MLP trains as in its cell,
+step for step as ``nn`` with the same weights.  The numbers asserted are the lecture's.
 """
 
+import itertools
 import math
+import random
 
 import pytest
 
@@ -164,3 +167,84 @@ def test_lecture_bug_cells_a_plus_a_and_shared_nodes():
     f.backward()
     assert (a.grad, b.grad) == (-3.0, -8.0)
     assert len(draw_dot(f).body) == 5 + 3 + 3 + 6  # 5 values, 3 op nodes with their edges, 6 edges into ops
+
+
+# ---- second half: the lecture's own Neuron/Layer/MLP (tanh, random bias) and its training cell ---
+class Neuron:
+    def __init__(self, nin):
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(random.uniform(-1, 1))
+
+    def __call__(self, x):
+        # w * x + b
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        out = act.tanh()
+        return out
+
+    def parameters(self):
+        return self.w + [self.b]  # noqa: RUF005 (the lecture's line)
+
+
+class Layer:
+    def __init__(self, nin, nout):
+        self.neurons = [Neuron(nin) for _ in range(nout)]
+
+    def __call__(self, x):
+        outs = [n(x) for n in self.neurons]
+        return outs[0] if len(outs) == 1 else outs
+
+    def parameters(self):
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+
+class MLP:
+    def __init__(self, nin, nouts):
+        sz = [nin] + nouts  # noqa: RUF005
+        self.layers = [Layer(sz[i], sz[i + 1]) for i in range(len(nouts))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+
+def _train(n, steps=20):
+    xs = [
+        [2.0, 3.0, -1.0],
+        [3.0, -1.0, 0.5],
+        [0.5, 1.0, 1.0],
+        [1.0, 1.0, -1.0],
+    ]
+    ys = [1.0, -1.0, -1.0, 1.0]  # desired targets
+    history = []
+    for _k in range(steps):
+        # forward pass
+        ypred = [n(x) for x in xs]
+        loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
+
+        # backward pass
+        for p in n.parameters():
+            p.grad = 0.0
+        loss.backward()
+
+        # update
+        for p in n.parameters():
+            p.data += -0.1 * p.grad
+
+        history.append(loss.data)
+    return history
+
+
+def test_lecture_mlp_training_cell_equals_nn_with_the_same_weights():
+    from nn.modules import build
+
+    random.seed(0)
+    lecture = MLP(3, [4, 4, 1])
+    assert isinstance(lecture([2.0, 3.0, -1.0]), Value)
+    same = build([3, 4, 4, 1], ["tanh"] * 3, [p.data for p in lecture.parameters()])
+    ours, theirs = _train(lecture), _train(same)
+    assert all(b < a for a, b in itertools.pairwise(ours)) and ours[-1] < 0.1 * ours[0]
+    assert ours == pytest.approx(theirs, rel=1e-12)
