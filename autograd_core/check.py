@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import math
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .functional import _output, value_and_grad
 from .graph import topological_order
@@ -12,8 +14,73 @@ from .ops import OPS
 from .value import Value
 
 
+@dataclass(frozen=True)
+class Culprit:
+    """A node whose op row's rule disagrees with a central difference of that row's own forward."""
+
+    op: str
+    node: Value
+    input: int
+    """Which input's local derivative ∂v/∂x_input is wrong (from 0)."""
+    inputs: tuple[float, ...]
+    local: float
+    """What the rule gives."""
+    numeric: float
+    """(forward(…, x + ε, …) − forward(…, x − ε, …)) / 2ε at the node's inputs."""
+
+    def __str__(self) -> str:
+        names = _input_names(self.op, len(self.inputs))
+        at = ", ".join(f"{n} = {x:.4g}" for n, x in zip(names, self.inputs))
+        where = f" (node {self.node.label})" if self.node.label else ""
+        return (f"the rule of op {self.op!r} is wrong for input {self.input} at {at}{where}: "
+                f"local {self.local:.4g} vs numeric {self.numeric:.4g}")
+
+
 class GradcheckError(AssertionError):
-    """Analytic and numeric derivatives disagree; the message is the table of both."""
+    """Analytic and numeric derivatives disagree; the message is the table of both, and ``culprits``
+    the op rules that disagree with their own forward at the nodes of f's graph (``[]``: none does)."""
+
+    def __init__(self, message: str, culprits: list[Culprit] | None = None) -> None:
+        super().__init__(message)
+        self.culprits = culprits or []
+
+
+def _input_names(op: str, n: int) -> list[str]:
+    """The lecture's names for an op's inputs: x (unary), a, b (binary), x_k (variadic)."""
+    return ["x"] if n == 1 else ["a", "b"] if n == 2 else [f"x{k}" for k in range(n)]
+
+
+def local_culprits(root: Value, leaves: list[Value] = (), eps: float = 1e-6, atol: float = 1e-5,
+                   rtol: float = 1e-3) -> list[Culprit]:
+    """Every node (on a path from ``leaves``, default all) whose rule disagrees with its row's own forward.
+
+    Each input of each node is moved by ±ε in the row's forward alone; an input within ε of one of
+    the row's kinks, or at the edge of its domain, is skipped: there the difference says nothing."""
+    order = topological_order(root)
+    reached = set(leaves) or set(order)
+    found = []
+    for v in order:
+        if not v.parents or not any(p in reached for p in v.parents):
+            continue
+        reached.add(v)
+        op = OPS.get(v.op)
+        if op is None:
+            continue
+        xs = [p.data for p in v.parents]
+        extra = () if v.const is None else (v.const,)
+        for j, x in enumerate(xs):
+            if any(abs(x - k) <= eps for k in op.kinks):
+                continue
+            try:
+                up = op.forward(*xs[:j], x + eps, *xs[j + 1:], *extra)
+                down = op.forward(*xs[:j], x - eps, *xs[j + 1:], *extra)
+            except (ValueError, ZeroDivisionError, OverflowError):
+                continue
+            numeric = (up - down) / (2 * eps)
+            local = v.local_grads[j]
+            if math.isfinite(numeric) and not abs(local - numeric) <= atol + rtol * abs(numeric):
+                found.append(Culprit(op.name, v, j, tuple(xs), local, numeric))
+    return found
 
 
 class KinkWarning(UserWarning):
@@ -132,8 +199,20 @@ def gradcheck(
             f"{names[i]:>10} {x:>12.6g} {a:>14.8g} {n:>14.8g} {e:>10.2e} {r:>10.2e}  {verdict}"
             for (i, x, a, n, e, r), verdict in zip(rows, verdicts)
         ]
+        leaves = [Value(x) for x in xs]
+        y = _output(f(*leaves), f)
+        bad = [leaves[i] for (i, *_), verdict in zip(rows, verdicts) if verdict != "ok"]
+        culprits = local_culprits(y, bad, eps, atol, rtol) if isinstance(y, Value) else []
+        if culprits:
+            shown = list(dict.fromkeys(str(c) for c in culprits))
+            more = f" (and {len(shown) - 3} more)" if len(shown) > 3 else ""
+            blame = "; ".join(shown[:3]) + more
+        else:
+            blame = ("every op's rule agrees with its own forward at its node's inputs, so the mismatch comes "
+                     "from f itself (a number taken out of the graph with .data or float(), or a kink)")
         raise GradcheckError(
-            f"gradcheck failed: reverse-mode and central-difference derivatives disagree "
-            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n" + "\n".join([header, *lines])
+            f"gradcheck failed: {blame}; reverse-mode and central-difference derivatives disagree "
+            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n" + "\n".join([header, *lines]),
+            culprits,
         )
     return True

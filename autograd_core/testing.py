@@ -252,3 +252,93 @@ class _Graph:
         unused = st.sampled_from(self.unused)
         first = draw(unused if mode == "consume" else unused | any_node)
         return (first, *[draw(any_node) for _ in range(arity - 1)])
+
+
+def check_op(
+    op: Op | str,
+    reference: Callable[..., float] | None = None,
+    max_examples: int = 100,
+    low: float = -5.0,
+    high: float = 5.0,
+) -> bool:
+    """Property-test one row of the op table on well-conditioned inputs of its domain (``op_inputs``).
+
+    Checks: forward against ``reference(*inputs[, n])`` if given; each local derivative against central
+    differences of the row's forward; the rule applied to Values (higher orders) against the float rule and
+    its own derivatives against central differences of the rule; and ``array_forward`` (compile) if the row
+    has one.  True, or an AssertionError naming the op, the input and the numbers.
+
+        check_op(register(SOFTPLUS), reference=lambda x: math.log1p(math.exp(x)))
+    """
+    from hypothesis import given, settings
+
+    op = _op(op)
+    if OPS.get(op.name) is not op:
+        raise ValueError(f"check_op: op {op.name!r} is not in the op table: register it first (register(op))")
+
+    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
+    @given(op_inputs(op, low, high))
+    def run(call: tuple) -> None:
+        _check_call(op, *call, reference)
+
+    run()
+    return True
+
+
+def _close(a: float, b: float, rtol: float, atol: float) -> bool:
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def _central(f: Callable[[float], float], x: float, eps: float = 1e-6) -> float:
+    h = eps * max(1.0, abs(x))
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def _check_call(op: Op, args: tuple[float, ...], const: float | None, reference: Callable | None) -> None:
+    extra = () if const is None else (const,)
+    at = ", ".join(f"{a!r}" for a in args) + (f"; n = {const!r}" if extra else "")
+    v, local = _call(op, args, const)
+    if reference is not None:
+        r = reference(*args, *extra)
+        assert _close(v, r, 1e-9, 1e-12), f"{op.name}: forward({at}) = {v!r} but the reference gives {r!r}"
+
+    def moved(j: int, x: float) -> tuple[float, ...]:
+        return (*args[:j], x, *args[j + 1 :])
+
+    for j in range(len(args)):
+        numeric = _central(lambda x, j=j: _call(op, moved(j, x), const)[0], args[j])
+        assert _close(local[j], numeric, 1e-4, 1e-6), (
+            f"{op.name}: the rule gives ∂v/∂x{j} = {local[j]!r} at ({at}), central differences of its forward "
+            f"{numeric!r}"
+        )
+    leaves = [Value(a) for a in args]
+    out = apply(op, *leaves, const=const)
+    try:
+        symbolic = op.local(*leaves, out, *extra)
+    except (TypeError, AttributeError) as error:
+        raise AssertionError(
+            f"{op.name}: its rule does not work on Values ({error}), so higher orders fail: write it with "
+            "arithmetic and Value methods (x.exp(), x.log() …), not math functions"
+        ) from error
+    from .graph import gradients
+
+    for j, d in enumerate(symbolic):
+        data = d.data if isinstance(d, Value) else float(d)
+        assert _close(data, local[j], 1e-9, 1e-12), (
+            f"{op.name}: on Values the rule gives ∂v/∂x{j} = {data!r} at ({at}), on floats {local[j]!r}"
+        )
+        second = gradients(d) if isinstance(d, Value) else {}
+        for k in range(len(args)):
+            numeric = _central(lambda x, j=j, k=k: _call(op, moved(k, x), const)[1][j], args[k])
+            exact = second.get(leaves[k], 0.0)
+            assert _close(exact, numeric, 1e-3, 1e-4), (
+                f"{op.name}: the second derivative ∂²v/∂x{j}∂x{k} from the rule on Values is {exact!r} at ({at}), "
+                f"central differences of the rule give {numeric!r}"
+            )
+    if op.array_forward is not None:
+        import numpy as np
+
+        batch = op.array_forward(*[np.full(3, a) for a in args], *extra)
+        assert np.allclose(batch, v, rtol=1e-12, atol=1e-12), (
+            f"{op.name}: array_forward({at}) gives {batch!r}, forward {v!r}"
+        )
