@@ -286,7 +286,7 @@ ADD = Op("add", "+", 2, forward=_add, local=lambda a, b, v: (1.0, 1.0), formula=
 SUB = Op("sub", "−", 2, forward=_sub, local=lambda a, b, v: (1.0, -1.0), formula="∂v/∂a = 1, ∂v/∂b = −1",
          array_forward=_sub, written="a - b", notation="{a} − {b}", lecture="-")  # fmt: skip
 MUL = Op("mul", "×", 2, forward=_mul, local=lambda a, b, v: (b, a), formula="∂v/∂a = b, ∂v/∂b = a",
-         array_forward=_mul, written="a * b", notation="{a}×{b}", lecture="*")  # fmt: skip
+         array_forward=_mul, written="a * b", notation="{a}·{b}", lecture="*")  # fmt: skip
 DIV = Op(
     "div",
     "÷",

@@ -1,32 +1,39 @@
 """draw_graph: a computation graph as a ``graphviz.Digraph`` (dot source) with every number of FORWARD() and BACKWARD().
 
-Value nodes (boxes) show label, data and grad = ∂L/∂v; op nodes (ellipses) show the op table's
+Value nodes (boxes) show name, data and grad = ∂L/∂v; op nodes (ellipses) show the op table's
 symbol; an edge from v_i into the op making v_j shows the local derivative ∂v_j/∂v_i and the
 message ∂L/∂v_j · ∂v_j/∂v_i that BACKWARD() sends along it.  Node ids are stable (``v{k}`` for
-the k-th value in topological order, ``o{k}`` its op, ``e{k}_{i}`` the edge from its i-th parent),
-so a page can script the picture (see ``viz.stepper``).
+the k-th value in topological order, ``o{k}`` its op, ``e{k}_{i}`` the edge from its i-th parent,
+``r{k}`` op → value), so a page can script the picture (see ``viz.stepper``, ``viz.marks``).
+
+Neurons (Σ nodes, see ``viz.groups``) are boxed one per neuron in one box per layer, layers left
+to right, neurons top to bottom in order; inputs shared by a layer are drawn once, outside.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import graphviz
 
 from autograd_core import OPS, Value, gradients, topological_order
 
+from .groups import Neuron, find_neurons, neuron_part
+from .names import expression, fmt, in_fraction, node_names
 from .palette import FONT, NONE, NOT_FINITE, NOT_FINITE_BORDER, fill, font_colour
 from .renderer import render_source, write
 
+__all__ = ["MAX_NODES", "Digraph", "GraphTooLarge", "draw_graph", "expression", "fmt", "neuron_part", "node_names",
+           "render"]
+
 MAX_NODES = 250
 """Above this many nodes (values + ops) a picture is unreadable: ``draw_graph`` asks for a part."""
-
-NEURON_OUTPUT = re.compile(r"L(\d+)\.N(\d+)")
-NEURON_PARAMETER = re.compile(r"L(\d+)\.N(\d+)\.(?:w\d+|b)")
 
 
 class Digraph(graphviz.Digraph):
@@ -37,13 +44,6 @@ class Digraph(graphviz.Digraph):
 
     def _repr_image_png(self) -> bytes:
         return render_source(self.source, "png")
-
-
-def fmt(x: float) -> str:
-    """x to 4 significant digits (``0`` for ±0, ``∞``, ``-∞``, ``nan``)."""
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    return "0" if x == 0 else f"{x:.4g}"
 
 
 UNSHOWABLE = re.compile("[\x00\ud800-\udfff]")
@@ -79,76 +79,9 @@ def op_symbol(v: Value) -> str:
     return f"{symbol}{fmt(v.const)}" if v.const is not None else symbol
 
 
-SHORT = 12
-"""An unlabelled node's expression (``w×x``) is its name up to this many characters, else ``v{k}``."""
-
-INFIX = {"add": " + ", "sub": " − ", "mul": "×", "div": "÷", "powv": "^"}
-
-
-def expression(v: Value, args: list[str]) -> str:
-    """v as its op applied to its parents' names, with the op table's symbols: ``w×x``, ``a + b``, ``σ(z)``."""
-    if OPS[v.op].arity is None:  # a variadic row (Σ): its notation names it, whatever its parents
-        return OPS[v.op].notation
-    tight = v.op in ("div", "pow", "powv")  # binds tighter than × (a÷(b×c), (a×b)^2)
-    wrapped = [f"({a})" if " " in a or a[0] in "−-" or (tight and any(c in a for c in "×÷^")) else a
-               for a in args]
-    if v.op in INFIX:
-        return INFIX[v.op].join(wrapped)
-    if v.op == "pow":
-        return f"{wrapped[0]}^{fmt(v.const)}"
-    if v.op == "neg":
-        return f"−{wrapped[0]}"
-    if v.op == "abs":
-        return f"|{args[0]}|"
-    return f"{OPS[v.op].symbol}({args[0]})"
-
-
-def node_names(order: list[Value]) -> dict[Value, str]:
-    """The name each node shows, given nodes in topological order: its label; a constant its number; an
-    unlabelled interior node its ``expression`` when short and unused, else ``v{k}`` (its place in ``order``)."""
-    names: dict[Value, str] = {}
-    used = {v.label for v in order}
-    for k, v in enumerate(order):
-        if v.label:
-            names[v] = v.label
-        elif not v.parents:
-            names[v] = fmt(v.data)
-        else:
-            args = [names.get(p) for p in v.parents]  # a part's inputs have parents outside the part
-            expr = expression(v, args) if None not in args else ""
-            names[v] = expr if expr and len(expr) <= SHORT and expr not in used else f"v{k}"
-            used.add(names[v])
-    return names
-
-
 def is_parameter(v: Value) -> bool:
     """A labelled leaf (a weight, an input with a name); unlabelled leaves are constants."""
     return not v.parents and bool(v.label)
-
-
-def neuron_clusters(order: list[Value]) -> dict[Value, tuple[int, int]]:
-    """Node → (layer, neuron) for nodes of nn's neurons: parameters ``L{l}.N{n}.w{i}``/``.b``, the
-    output ``L{l}.N{n}`` and the interior nodes between them (reached from the output without
-    crossing another neuron's output or a leaf that is not the neuron's own parameter)."""
-    where: dict[Value, tuple[int, int]] = {}
-    for v in order:
-        m = NEURON_PARAMETER.fullmatch(v.label) if not v.parents else None
-        if m:
-            where[v] = (int(m[1]), int(m[2]))
-    for out in order:
-        m = NEURON_OUTPUT.fullmatch(out.label) if out.parents else None
-        if not m:
-            continue
-        key = (int(m[1]), int(m[2]))
-        where[out] = key
-        stack = [out]
-        while stack:
-            for p in stack.pop().parents:
-                if p in where or not p.parents or NEURON_OUTPUT.fullmatch(p.label):
-                    continue
-                where[p] = key
-                stack.append(p)
-    return where
 
 
 def part_order(root: Value, stop_at: Collection[Value] = ()) -> list[Value]:
@@ -167,24 +100,6 @@ def part_order(root: Value, stop_at: Collection[Value] = ()) -> list[Value]:
     return [v for v in order if v in keep]
 
 
-def neuron_part(root: Value, name: str) -> tuple[Value, set[Value]]:
-    """The output of nn's neuron ``name`` (e.g. ``"L1.N3"``) below ``root``, and the other neurons' outputs
-    below it: ``draw_graph(out, stop_at=others)`` draws that one neuron with the layer below as its inputs."""
-    outputs = {v.label: v for v in topological_order(root) if v.parents and NEURON_OUTPUT.fullmatch(v.label)}
-    if name not in outputs:
-        names = sorted(outputs, key=neuron_key)
-        known = f"it has {len(names)} neurons, {names[0]} … {names[-1]}" if names else "it has no nn neurons"
-        raise ValueError(f"no neuron {name!r} in this graph: {known}")
-    out = outputs[name]
-    return out, {v for v in topological_order(out)[:-1] if v.parents and NEURON_OUTPUT.fullmatch(v.label)}
-
-
-def neuron_key(name: str) -> tuple[int, int]:
-    """``"L2.N10"`` → (2, 10), to sort neuron names as numbers."""
-    m = NEURON_OUTPUT.fullmatch(name)
-    return int(m[1]), int(m[2])
-
-
 class GraphTooLarge(ValueError):
     """More nodes than ``max_nodes``: draw a part of the graph instead (``.neurons`` lists nn's neurons in it)."""
 
@@ -201,6 +116,177 @@ class GraphTooLarge(ValueError):
         )
 
 
+@dataclass
+class Scene:
+    """What one picture shows: the nodes in topological order, which are opened (drawn with their op), the
+    names, and BACKWARD's numbers (``grad_of``, empty when no grads are shown)."""
+
+    order: list[Value]
+    stop: set[Value]
+    grad_of: Mapping[Value, float] = field(default_factory=dict)
+    show_grads: bool = False
+    accumulated: dict[Value, float] = field(default_factory=dict)  # leaves whose grad field sums several backwards
+    edge_values: bool = True
+
+    def __post_init__(self) -> None:
+        self.index = {v: k for k, v in enumerate(self.order)}
+        self.opened = {v for v in self.order if v.parents and v not in self.stop}
+        self.names = node_names(self.order)
+        finite = [abs(g) for g in (self.grad_of.get(v, 0.0) for v in self.order) if math.isfinite(g)]
+        self.scale = max(finite, default=0.0) if self.show_grads else 0.0
+        self.not_finite = {v for v in self.order if not math.isfinite(v.data)
+                           or (self.show_grads and not math.isfinite(self.grad_of.get(v, 0.0)))}
+        self.top = dot_text(self.order[-1].label or "L")
+
+    def grad(self, v: Value) -> float:
+        """∂L/∂v as shown (0 when no grads are shown)."""
+        return self.grad_of.get(v, 0.0)
+
+
+def scene(root: Value, grads: bool | Mapping[Value, float], stop: set[Value], edge_values: bool) -> Scene:
+    """The picture's nodes and numbers: ``grads`` True shows one BACKWARD from ``root`` (``gradients(root)``) if a
+    backward ran, a mapping shows its numbers, False none."""
+    order = part_order(root, stop)
+    if isinstance(grads, Mapping):
+        return Scene(order, stop, grads, True, edge_values=edge_values)
+    if not (grads and any(v.grad != 0 for v in order)):  # no backward has run
+        return Scene(order, stop, edge_values=edge_values)
+    grad_of = gradients(root)  # one BACKWARD's numbers, not the grad fields: a leaf's field adds up every backward()
+    accumulated = {v: v.grad for v in order if is_parameter(v) and v in grad_of and not same(v.grad, grad_of[v])}
+    return Scene(order, stop, grad_of, True, accumulated, edge_values)
+
+
+def legend(s: Scene) -> list[str]:
+    """The picture's key, in short lines (a narrow picture stays narrow)."""
+    lines = ["value: name, data" + (f", grad = ∂{s.top}/∂v" if s.show_grads else "")]
+    if s.show_grads:
+        lines.append("fill: blue < 0 < orange; grey: grad 0")
+    if s.edge_values:
+        lines.append("edge: local = ∂child/∂parent (∂/∂w: from w)")
+        if s.show_grads:
+            lines.append(f"msg = ∂{s.top}/∂child × local")
+    lines.append("double border: named leaf; dashed: constant")
+    if s.stop & set(s.order):
+        lines.append("dashed, rounded: computed outside this part")
+    if s.accumulated:
+        lines += ["grad … (accumulated): the grad field, summed", f"over several backward() calls; this {s.top}: one",
+                  "BACKWARD of this graph (its messages' sum)"]
+    if s.not_finite:
+        lines.append("grey, red border: data or grad is inf or nan")
+    return lines
+
+
+def value_lines(v: Value, s: Scene) -> list[str]:
+    """A value node's text: name, data and grad (a constant: its number only)."""
+    if not v.parents and not v.label:
+        return [fmt(v.data)]
+    lines = [dot_text(s.names[v]), f"data {fmt(v.data)}"]
+    if v in s.accumulated:
+        lines += [f"grad {fmt(s.accumulated[v])} (accumulated)", f"this {s.top}: {fmt(s.grad(v))}"]
+    elif s.show_grads:
+        lines.append(f"grad {fmt(s.grad(v))}")
+    return lines
+
+
+def value_style(v: Value, s: Scene) -> dict[str, str]:
+    """A value node's look: fill by grad; double border for a named leaf, dashed for a constant or a part's input."""
+    constant = not v.parents and not v.label
+    colour = NOT_FINITE if v in s.not_finite else fill(s.grad(v), s.scale) if s.show_grads and not constant else NONE
+    style = {"shape": "box", "style": "filled,rounded", "fillcolor": colour, "fontcolor": font_colour(colour)}
+    if v in s.stop:
+        style.update(style="filled,rounded,dashed")
+    elif is_parameter(v):
+        style.update(style="filled", peripheries="2")
+    elif constant:
+        style.update(style="filled,dashed", color="#808080", fontsize="10")
+    if v in s.not_finite:
+        style.update(color=NOT_FINITE_BORDER, penwidth="2")
+    kind = ("input" if v in s.stop else "interior") if v.parents else ("constant" if constant else "parameter")
+    style["class"] = f"value {kind}"
+    return style
+
+
+def add_value(g: graphviz.Digraph, v: Value, s: Scene) -> None:
+    """The value node ``v{k}`` and, if opened, its op node ``o{k}``."""
+    k = s.index[v]
+    g.node(f"v{k}", "\n".join(value_lines(v, s)), id=f"v{k}",
+           tooltip=f"{dot_text(v.label or s.names[v])}: data={v.data!r} grad={s.grad(v)!r}", **value_style(v, s))
+    if v in s.opened:
+        g.node(f"o{k}", op_symbol(v), id=f"o{k}", shape="ellipse", style="filled", fillcolor="#eeeeee",
+               color="#808080", fontsize="10", **{"class": f"op {v.op}"}, tooltip=OPS[v.op].formula)
+
+
+def edge_label(v: Value, i: int, s: Scene) -> str:
+    """The edge from v's i-th parent: its local derivative and message; into an op of several inputs the local
+    names the parent (∂/∂w 1.5), so two labels stacked by one binary op still say whose edge each is."""
+    if not s.edge_values:
+        return ""
+    local = v.local_grads[i]
+    label = f"local {fmt(local)}"
+    if len(v.parents) == 2:
+        label = f"∂/∂{dot_text(in_fraction(s.names[v.parents[i]]))} {fmt(local)}"
+    if s.show_grads:
+        label += f"\nmsg {fmt(s.grad(v) * local)}"
+    return label
+
+
+def add_edges(g: graphviz.Digraph, s: Scene) -> None:
+    """Every edge: op → value (``r{k}``) and parent → op (``e{k}_{i}``), in parents' order."""
+    for v in s.order:
+        if v in s.opened:
+            k = s.index[v]
+            g.edge(f"o{k}", f"v{k}", id=f"r{k}")
+            for i, p in enumerate(v.parents):
+                g.edge(f"v{s.index[p]}", f"o{k}", label=edge_label(v, i, s), id=f"e{k}_{i}")
+
+
+def add_neurons(g: graphviz.Digraph, s: Scene, neurons: list[Neuron]) -> set[Value]:
+    """Each layer in a box, its neurons' nodes in columns (parameters, Σ, z, activation, a), top to bottom in
+    neuron order, each layer right of the one below; returns the nodes placed."""
+    placed: set[Value] = set()
+    layers: dict[int, list[Neuron]] = {}
+    for n in neurons:
+        layers.setdefault(n.layer, []).append(n)
+    before: list[str] = shared_inputs(s, layers[min(layers)]) if layers else []
+    for layer, group in sorted(layers.items()):
+        for n in group:
+            for v in n.nodes:
+                if v in s.index and v not in placed:
+                    add_value(g, v, s)
+                    placed.add(v)
+        columns = layer_columns(s, group, placed)
+        g.node(f"layer{layer}", f"layer {layer}", shape="plaintext", fontsize="11", id=f"layer{layer}",
+               **{"class": "heading"})
+        columns[1].insert(0, f"layer{layer}")  # the heading tops the layer's column of Σ nodes
+        for column in ([before] if before else []) + columns:
+            with g.subgraph() as same:
+                same.attr(rank="same")
+                for above, below in itertools.pairwise(column):
+                    same.edge(above, below, style="invis")  # a flat edge: above is drawn above below
+        for left, right in zip([before, *columns], columns):
+            if left and right:
+                g.edge(left[0], right[0], style="invis", weight="0")  # the columns in this order, left to right
+        before = columns[-1] if columns else []
+    return placed
+
+
+def shared_inputs(s: Scene, first_layer: list[Neuron]) -> list[str]:
+    """The ids of the leaves the first layer reads besides its parameters (x1, x2, …), drawn once, in order."""
+    own = {p for n in first_layer for p in n.params}
+    inputs = dict.fromkeys(p for n in first_layer for p in n.z.parents if not p.parents and p not in own)
+    return [f"v{s.index[p]}" for p in inputs if p in s.index]
+
+
+def layer_columns(s: Scene, group: list[Neuron], placed: set[Value]) -> list[list[str]]:
+    """A layer's columns of node ids, each in neuron order: parameters, Σ ops, z, then (with an activation) its
+    ops and outputs a."""
+    columns = [[f"v{s.index[p]}" for n in group for p in n.params if p in placed],
+               [f"o{s.index[n.z]}" for n in group], [f"v{s.index[n.z]}" for n in group]]
+    if all(n.a is not n.z for n in group):
+        columns += [[f"o{s.index[n.a]}" for n in group], [f"v{s.index[n.a]}" for n in group]]
+    return [c for c in columns if c]
+
+
 def draw_graph(
     root: Value,
     rankdir: str = "LR",
@@ -215,9 +301,9 @@ def draw_graph(
     ``gradients(root)``; a leaf whose ``grad`` field differs (accumulated over several
     ``backward()`` calls) shows both.  False shows none; a mapping node → ∂L/∂v shows those.
 
-    Nodes of one nn neuron (labels ``L{l}.N{n}…``) are grouped in a cluster per neuron inside one
-    per layer.  Raises ``GraphTooLarge`` beyond ``max_nodes`` (``None``: no limit).  The nodes of
-    ``stop_at`` are drawn as inputs of a part: what lies below them is left out (see ``neuron_part``).
+    Neurons (Σ nodes) are boxed by neuron and layer.  Raises ``GraphTooLarge`` beyond ``max_nodes``
+    (``None``: no limit).  The nodes of ``stop_at`` are drawn as inputs of a part: what lies below
+    them is left out (see ``neuron_part``).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph takes the Value at the top of a graph, got {type(root).__name__}")
@@ -225,109 +311,21 @@ def draw_graph(
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     stop = set(stop_at) - {root}
     order = part_order(root, stop)
-    index = {v: k for k, v in enumerate(order)}
-    opened = {v for v in order if v.parents and v not in stop}  # drawn with their op and parents
-    where = neuron_clusters(order)
-    if max_nodes is not None and len(order) + len(opened) > max_nodes:
-        outputs = {f"L{layer}.N{n}" for v, (layer, n) in where.items() if v in index}
-        raise GraphTooLarge(len(order), len(opened), max_nodes, sorted(outputs, key=neuron_key))
-    accumulated: dict[Value, float] = {}  # leaves whose grad field holds more than this root's ∂L/∂v
-    if isinstance(grads, Mapping):
-        grad_of, show_grads = grads, True
-    else:
-        show_grads = bool(grads) and any(v.grad != 0 for v in order)  # has a backward run?
-        # One BACKWARD's numbers, not the grad fields: a leaf's field adds up every backward() call
-        grad_of = gradients(root) if show_grads else {}
-        accumulated = {v: v.grad for v in order if is_parameter(v) and v in grad_of and not same(v.grad, grad_of[v])}
-    finite = [abs(g) for g in (grad_of.get(v, 0.0) for v in order) if math.isfinite(g)]
-    scale = max(finite, default=0.0) if show_grads else 0.0
-    not_finite = {v for v in order
-                  if not math.isfinite(v.data) or (show_grads and not math.isfinite(grad_of.get(v, 0.0)))}
-
-    names = node_names(order)
-    name = dot_text(root.label or "L")
+    opened = sum(1 for v in order if v.parents and v not in stop)
+    neurons = find_neurons(order)
+    if max_nodes is not None and len(order) + opened > max_nodes:
+        raise GraphTooLarge(len(order), opened, max_nodes, [n.name for n in neurons])
+    s = scene(root, grads, stop, edge_values)
     g = Digraph(name="computation graph")
-    legend = ["value: label, data"]
-    if show_grads:
-        legend[0] += f", grad = ∂{name}/∂v (fill: blue < 0 < orange)"
-    if edge_values:
-        legend.append("edge: local = ∂child/∂parent" + (f", msg = ∂{name}/∂child × local" if show_grads else ""))
-    legend.append("double border: named leaf (parameter, input); dashed, white: constant")
-    if stop & set(order):
-        legend.append("dashed, rounded: computed outside this part (what it is made from is not drawn)")
-    if accumulated:
-        legend.append(f"grad … (accumulated): a leaf's grad field, summed over several backward() calls; "
-                      f"this {name}: one BACKWARD of this graph (the messages add up to it)")
-    if not_finite:
-        legend.append("grey, red border: data or grad is inf or nan")
-    g.attr(rankdir=rankdir, fontname=FONT, fontsize="10", label="\\l".join(legend) + "\\l", labelloc="b", labeljust="l",
-           nodesep="0.2", ranksep="0.3", bgcolor="white")
+    g.attr(rankdir=rankdir, fontname=FONT, fontsize="10", label="\\l".join(legend(s)) + "\\l", labelloc="b",
+           labeljust="l", nodesep="0.2", ranksep="0.3", bgcolor="white", ordering="in", newrank="true")
     g.attr("node", fontname=FONT, fontsize="11", margin="0.08,0.03", height="0.3")
     g.attr("edge", fontname=FONT, fontsize="9", fontcolor="#404040", color="#606060", arrowsize="0.6")
-
-    layers: dict[int, dict[int, list[Value]]] = {}
-    loose: list[Value] = []
+    placed = add_neurons(g, s, [n for n in neurons if n.z in s.opened])
     for v in order:
-        if v in where:
-            layer, neuron = where[v]
-            layers.setdefault(layer, {}).setdefault(neuron, []).append(v)
-        else:
-            loose.append(v)
-
-    def add_nodes(graph: graphviz.Digraph, nodes: list[Value]) -> None:
-        for v in nodes:
-            k = index[v]
-            grad = grad_of.get(v, 0.0)
-            constant = not v.parents and not v.label
-            colour = fill(grad, scale) if show_grads and not constant else NONE
-            if v in not_finite:
-                colour = NOT_FINITE
-            if not constant:
-                lines = [dot_text(names[v]), f"data {fmt(v.data)}"]
-                if v in accumulated:
-                    lines += [f"grad {fmt(accumulated[v])} (accumulated)", f"this {name}: {fmt(grad)}"]
-                elif show_grads:
-                    lines.append(f"grad {fmt(grad)}")
-            else:  # a constant: just its number
-                lines = [fmt(v.data)]
-            style = {"shape": "box", "style": "filled,rounded", "fillcolor": colour, "fontcolor": font_colour(colour)}
-            if v in stop:
-                style.update(style="filled,rounded,dashed")
-            elif is_parameter(v):
-                style.update(style="filled", peripheries="2")
-            elif constant:
-                style.update(style="filled,dashed", color="#808080", fontsize="10")
-            if v in not_finite:
-                style.update(color=NOT_FINITE_BORDER, penwidth="2")
-            kind = ("input" if v in stop else "interior") if v.parents else ("constant" if constant else "parameter")
-            graph.node(f"v{k}", "\n".join(lines), id=f"v{k}", **{"class": f"value {kind}"},
-                       tooltip=f"{dot_text(v.label or 'v')}: data={v.data!r} grad={grad!r}", **style)
-            if v in opened:
-                graph.node(f"o{k}", op_symbol(v), id=f"o{k}", shape="ellipse", style="filled", fillcolor="#eeeeee",
-                           color="#808080", fontsize="10", **{"class": f"op {v.op}"}, tooltip=OPS[v.op].formula)
-
-    add_nodes(g, loose)
-    for layer, neurons in sorted(layers.items()):
-        with g.subgraph(name=f"cluster_L{layer}") as c:
-            c.attr(label=f"layer {layer}", style="rounded", color="#a0a0a0", fontsize="11")
-            for neuron, nodes in sorted(neurons.items()):
-                with c.subgraph(name=f"cluster_L{layer}.N{neuron}") as cn:
-                    cn.attr(label=f"L{layer}.N{neuron}", style="rounded,dashed", color="#b0b0b0", fontsize="10")
-                    add_nodes(cn, nodes)
-
-    for v in order:
-        if v not in opened:
-            continue
-        k = index[v]
-        g.edge(f"o{k}", f"v{k}", id=f"r{k}")
-        for i, p in enumerate(v.parents):
-            local = v.local_grads[i]
-            label = ""
-            if edge_values:
-                label = f"local {fmt(local)}"
-                if show_grads:
-                    label += f"\nmsg {fmt(grad_of.get(v, 0.0) * local)}"
-            g.edge(f"v{index[p]}", f"o{k}", label=label, id=f"e{k}_{i}")
+        if v not in placed:
+            add_value(g, v, s)
+    add_edges(g, s)
     return g
 
 

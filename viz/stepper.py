@@ -19,7 +19,8 @@ from pathlib import Path
 
 from autograd_core import OPS, Value
 
-from .dot import MAX_NODES, check_showable, draw_graph, fmt, node_names, part_order
+from .dot import MAX_NODES, check_showable, draw_graph, part_order
+from .names import fmt, in_fraction, node_names
 from .renderer import render_source
 from .steps import backward_steps
 
@@ -34,11 +35,6 @@ def number(x: float) -> float | str:
     """x for JSON: finite numbers as they are, inf/−inf/nan as the strings "inf", "-inf", "nan" (JSON has no
     Infinity or NaN, and JSON.parse rejects the page otherwise)."""
     return x if math.isfinite(x) else str(x)
-
-
-def in_fraction(name: str) -> str:
-    """A name inside ∂L/∂…, in parentheses when it is an expression (``∂L/∂(y − u)``)."""
-    return f"({name})" if any(c in name for c in " +-−*×÷/·^²()|") or name[:1].isdigit() else name
 
 
 def steps_data(root: Value, stop_at: Collection[Value] = ()) -> dict:

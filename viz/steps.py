@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd_core import Value, reverse_topological_order
+from autograd_core import Value, reverse_topological_order, topological_order
+
+from .names import node_names
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Step:
     node: Value
     messages: tuple[Message, ...]
     grad: float
+    name: str = ""  # v_i's name in the pictures and the stepper (``viz.names``): its label, w·x, or v{k}
 
 
 def backward_steps(root: Value) -> list[Step]:
@@ -35,11 +38,12 @@ def backward_steps(root: Value) -> list[Step]:
     ``local_grads``): the ``grad`` fields are not read or touched.
     """
     inbox: dict[Value, list[Message]] = {}
+    names = node_names(topological_order(root))
     steps = []
     for v in reverse_topological_order(root):
         messages = tuple(inbox.pop(v, ()))
         grad = 1.0 if v is root else sum(m.product for m in messages)
-        steps.append(Step(v, messages, grad))
+        steps.append(Step(v, messages, grad, names[v]))
         for i, (p, d) in enumerate(zip(v.parents, v.local_grads)):
             inbox.setdefault(p, []).append(Message(v, i, grad, d, grad * d))
     return steps

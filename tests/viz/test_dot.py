@@ -4,12 +4,13 @@ import math
 import re
 
 import pytest
-from viz_helpers import closed_forms, needs_renderer, seed_000, svg_groups
+from viz_helpers import SVG, closed_forms, needs_renderer, seed_000, svg_groups
 
 from autograd_core import OPS, Value, topological_order
 from viz import GraphTooLarge, draw_graph, neuron_part, render
-from viz.dot import fmt, neuron_clusters, node_names
+from viz.dot import fmt, node_names
 from viz.expressions import square
+from viz.groups import find_neurons
 from viz.palette import NEGATIVE, NOT_FINITE, POSITIVE, ZERO, fill
 from viz.renderer import render_source
 
@@ -73,7 +74,7 @@ def test_draw_graph_repeated_parent_draws_two_edges():
     into_xx = re.findall(rf"\bv{k[x]} -> o{k[xx]} \[", source)
     assert len(into_xx) == 2
     groups = svg_groups(svg_of(L))
-    assert groups[f"e{k[xx]}_0"] == groups[f"e{k[xx]}_1"] == ["local 3", "msg 3"]
+    assert groups[f"e{k[xx]}_0"] == groups[f"e{k[xx]}_1"] == ["∂/∂x 3", "msg 3"]  # each names its parent
     assert number(groups[f"v{k[x]}"][2]) == 7.0  # ∂(x² + x)/∂x = 2x + 1
 
 
@@ -120,25 +121,55 @@ def test_draw_graph_before_backward_shows_no_grads():
     assert "data" in text and "grad" not in text and "msg" not in text
 
 
-def test_draw_graph_mlp_clusters_neurons_and_layers():
+def test_find_neurons_reads_neurons_from_the_sigma_nodes_not_the_labels():
     nn = pytest.importorskip("nn")
     model = nn.MLP(2, [2, 2, 1], activation="tanh", seed=3)
     out = model([0.5, -1.2])
+    for v in topological_order(out):
+        v.label = ""  # no labels at all: the structure alone says what a neuron is
+    neurons = find_neurons(topological_order(out))
+    assert [(n.layer, n.place) for n in neurons] == [(1, 0), (1, 1), (2, 0), (2, 1), (3, 0)]
+    for n, neuron in zip(neurons, [m for layer in model.layers for m in layer.neurons]):
+        assert n.params == (*neuron.w, neuron.b) and n.z.op == "dot"
+        assert (n.a.op == "tanh") == (n.layer < 3) and (n.a is n.z) == (n.layer == 3)  # a linear output: a = z
+
+
+def positions(svg):
+    """node id → (x, y) of its first line of text, in the SVG."""
+    import xml.etree.ElementTree as ET
+
+    found = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if "node" in (g.get("class") or "").split():
+            text = next(g.iter(f"{SVG}text"))
+            found[g.get("id")] = (float(text.get("x")), float(text.get("y")))
+    return found
+
+
+def test_draw_graph_mlp_reads_layer_by_layer_neurons_in_order_inputs_once():
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    out = model([0.5, -1.2])
     out.backward()
-    where = neuron_clusters(topological_order(out))
-    for layer, nin in ((1, 2), (2, 2), (3, 2)):
-        for n in range(1, 2 if layer == 3 else 3):
-            members = [v for v, key in where.items() if key == (layer, n)]
-            labels = {v.label for v in members if v.label}
-            z = {f"L{layer}.N{n}.z"} if layer < 3 else set()  # a linear neuron's z is its output
-            weights = (f"L{layer}.N{n}.w{j}" for j in range(1, nin + 1))
-            assert labels == {f"L{layer}.N{n}", f"L{layer}.N{n}.b", *weights, *z}
-            # w_j and b, the one Σ node z = Σ w_j·x_j + b, tanh (the last layer is linear)
-            assert len(members) == (nin + 1) + 1 + (layer < 3)
+    k = ids(out)
     svg = svg_of(out)
-    for name in ("cluster_L1", "cluster_L2", "cluster_L3", "cluster_L1.N1", "cluster_L2.N2", "cluster_L3.N1"):
-        assert f"<title>{name}</title>" in svg
-    assert "x1" not in {v.label for v in where}  # shared inputs stay outside
+    at = positions(svg)
+    shown = svg_groups(svg)
+    inputs = [lines[0] for key, lines in shown.items() if key[0] == "v" and lines and lines[0] in ("x1", "x2")]
+    assert inputs == ["x1", "x2"]  # each drawn once
+    assert "cluster" not in svg  # no box per input or per neuron pulling the layers into a staircase
+    neurons = find_neurons(topological_order(out))
+    for layer in (1, 2):
+        outputs = [at[f"v{k[n.a]}"] for n in neurons if n.layer == layer]
+        assert [y for _, y in outputs] == sorted(y for _, y in outputs)  # N1 … N4 top to bottom
+    sigma = {layer: [at[f"o{k[n.z]}"] for n in neurons if n.layer == layer] for layer in (1, 2, 3)}
+    assert max(x for x, _ in sigma[1]) < min(x for x, _ in sigma[2]) < sigma[3][0][0]  # layers left to right
+    ys = [y for y in (p[1] for p in at.values())]
+    middle = (min(ys) + max(ys)) / 2
+    spread = max(ys) - min(ys)
+    for layer in (1, 2, 3):  # every layer around the middle: no staircase down the page
+        centre = sum(y for _, y in sigma[layer]) / len(sigma[layer])
+        assert abs(centre - middle) < 0.25 * spread, layer
 
 
 def test_draw_graph_too_large_says_how_many_and_what_to_draw():
@@ -290,8 +321,8 @@ def test_draw_graph_after_two_backwards_shows_accumulated_and_this_graphs_grad()
     groups = svg_groups(svg_of(L))
     assert groups[f"v{k[w]}"][2:] == [f"grad {fmt(w.grad)} (accumulated)", f"this L: {fmt(dz * 1.5)}"]
     assert groups[f"v{k[z]}"][2] == f"grad {fmt(dz)}"  # this graph's, not the other backward's 3
-    assert groups[f"e{k[z]}_0"] == ["local 1.5", f"msg {fmt(dz * 1.5)}"]  # the message into w adds up to it
-    assert "(accumulated): a leaf's grad field" in draw_graph(L).source
+    assert groups[f"e{k[z]}_0"] == ["∂/∂w 1.5", f"msg {fmt(dz * 1.5)}"]  # the message into w adds up to it
+    assert "(accumulated): the grad field, summed" in draw_graph(L).source
 
 
 
@@ -305,10 +336,10 @@ def test_node_names_spell_unlabelled_nodes_with_the_table_symbols():
     names = node_names(order)
     k = {n: i for i, n in enumerate(order)}
     first, later = sorted((wx, again), key=k.get)
-    assert names[first] == "w×x" and names[later] == f"v{k[later]}" and names[u] == f"σ({names[wx]})"
+    assert names[first] == "w·x" and names[later] == f"v{k[later]}" and names[u] == f"σ({names[wx]})"
     absolute, square_ = top.parents[0].parents
-    assert names[absolute.parents[0]] == "−x" and names[absolute] == "|−x|" and names[square_] == "x^2"
-    assert names[top.parents[0]] == "|−x| + x^2" and names[top.parents[1].parents[1]] == f"{names[again]}×2"
+    assert names[absolute.parents[0]] == "−x" and names[absolute] == "|−x|" and names[square_] == "x²"
+    assert names[top.parents[0]] == "|−x| + x²" and names[top.parents[1].parents[1]] == f"{names[again]}·2"
     assert names[top] == f"v{k[top]}"  # too long to spell: its id, shown in its box
     groups = svg_groups(svg_of(top))
     assert groups[f"v{k[u]}"][0] == names[u] and groups[f"v{k[top]}"][0] == f"v{k[top]}"

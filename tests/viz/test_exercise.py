@@ -49,7 +49,7 @@ def test_exercise_x_times_x_missed_edge():
     L = x * x + x
     L.label = "L"
     ex = exercise(L)
-    report = ex.check({"L": 1, "x×x": 1, "x": 4.0})  # one of the two edges into × left out: 3 + 1
+    report = ex.check({"L": 1, "x·x": 1, "x": 4.0})  # one of the two edges into × left out: 3 + 1
     assert report.first.diagnosis.kind == "missed child" and len(report.first.diagnosis.edges) == 1
 
 
@@ -80,9 +80,9 @@ def test_exercise_upstream_error_carried_down():
     wrong_u = -answers["u"]
     answers["u"] = wrong_u
     dz = wrong_u * 0.2055
-    answers.update({"z": dz, "w×x": dz, "b": dz, "w": dz * 1.5 + 0.16, "x": dz * 0.8})  # carried correctly
+    answers.update({"z": dz, "w·x": dz, "b": dz, "w": dz * 1.5 + 0.16, "x": dz * 0.8})  # carried correctly
     report = ex.check(answers)
-    assert report.wrong == ["u", "z", "w×x", "b", "w", "x"]
+    assert report.wrong == ["u", "z", "w·x", "b", "w", "x"]
     assert report.first.name == "u" and report.first.diagnosis.kind == "wrong local derivative"
     for name in report.wrong[1:]:
         assert report[name].diagnosis.kind == "upstream error", name

@@ -4,10 +4,11 @@ import pytest
 from hypothesis import given
 from viz_helpers import closed_forms, seed_000
 
-from autograd_core import Value, gradients
+from autograd_core import Value, gradients, topological_order
 from autograd_core.testing import FLOAT_BACKEND, programs
 from viz import backward_steps
 from viz.expressions import square
+from viz.names import node_names
 
 
 @given(programs(max_steps=8))
@@ -72,3 +73,12 @@ def test_backward_steps_tanh_neuron_matches_hips_autograd():
     o = lambda x1, x2, w1, w2, b: anp.tanh(x1 * w1 + x2 * w2 + b)
     for i, name in enumerate(names):
         assert grad_of[name] == pytest.approx(autograd.grad(o, i)(*inputs), rel=1e-12, abs=1e-15), name
+
+
+def test_backward_steps_name_nodes_as_the_pictures_do():
+    x, w = Value(0.5, "x"), Value(-1.3, "w")
+    L = (w * x).sigmoid()
+    steps = backward_steps(L)
+    names = node_names(topological_order(L))
+    assert [s.name for s in steps] == [names[s.node] for s in steps]
+    assert [s.name for s in steps][:2] == ["σ(w·x)", "w·x"]
