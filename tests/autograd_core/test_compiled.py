@@ -136,7 +136,7 @@ def test_compiled_layer_is_a_few_groups():
 
     c = ac.compile(f, params=[p for w, b in params for p in [*itertools.chain(*w), *b]])
     c(np.zeros(3), np.zeros(3))
-    assert len(c.tape.groups) == 5
+    assert len(c.tape.kernels) == 5
 
 
 def mlp_loss(params: list, x1, x2, y):
@@ -326,7 +326,7 @@ def test_compiled_sums_reading_different_inputs_match_interpreted():
     args = [rng.uniform(-1, 1, 5) for _ in range(3)] + [np.asarray(0.7), np.asarray(-1.3)]
     c = ac.compile(f)
     total, grads = c.value_and_grad(*args)
-    assert not all(g.shared_x for g in c.tape.groups if hasattr(g, "shared_x") and g.pw.shape[1])
+    assert not all(g.shared_x for g in c.tape.kernels if hasattr(g, "shared_x") and g.pw.shape[1])
     expect = [np.zeros(5), np.zeros(5), np.zeros(5), 0.0, 0.0]
     expect_total = 0.0
     for s in range(5):
@@ -361,3 +361,23 @@ def test_compiled_dot_and_sum_nodes_match_interpreted(n):
     assert close(total, expect_total)
     for got, want in zip(grads, expect):
         assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_compiled_mlp_of_dot_neurons_is_one_matrix_product_per_layer():
+    # nn's neurons are dot nodes; each layer's group reads the previous layer's rows as one view.
+    from autograd_core.compiled.kernels import SumKernel
+    from nn import MLP
+
+    model = MLP(3, [8, 8, 2], seed=0)
+    c = ac.compile(lambda x: ac.sum(model(x)), params=model.parameters(), batched=(0,))
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    total, _, grads = c.value_and_grad(X, argnums=())
+    products = [k for k in c.tape.kernels if isinstance(k, SumKernel) and k.pw.shape[1]]
+    assert [k.pw.shape for k in products] == [(8, 3), (8, 8), (2, 8)]
+    assert all(k.shared_x and isinstance(k.x0, slice) for k in products)
+    assert len(c.tape.kernels) == 6  # three products, two relus, the final Σ
+    L = [ac.sum(model(list(x))) for x in X.tolist()]
+    expect = sum(v.data for v in L)
+    ac.backward(ac.sum(L))
+    assert close(total, expect)
+    assert np.allclose(grads, [p.grad for p in model.parameters()], rtol=1e-12, atol=1e-12)
