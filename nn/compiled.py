@@ -13,7 +13,7 @@ may be lists or arrays; outputs come back as an array ((B,) or (B, K)).
 
 Each built-in loss has a tape form below that computes the same numbers without branching on the
 data: softplus as (t + |t|)/2 + log1p(e^{−|t|}), and the shift m ≈ max_k s_k of softmax and
-cross-entropy computed per sample on the tape as max(a, b) = a/2 + b/2 + |a/2 − b/2| (the
+cross-entropy computed per sample on the tape as max(a, b) = a·s + b·(1 − s), s = step(a − b) (the
 shift cancels in value and derivative; a shift frozen from the traced sample could overflow
 e^{s − m} for the others).  Cross-entropy's class index becomes a one-hot row t, s_y = Σ_k t_k s_k.
 A custom loss is traced as ``loss([ŷ], [y])`` with y given as Values (a Value, or a list of them
@@ -48,13 +48,14 @@ def _total(terms: Sequence[Value]) -> Value:
 
 
 def _shift(zs: Sequence[Value]) -> Value:
-    """m = max_k z_k as engine ops, max(a, b) = a/2 + b/2 + |a/2 − b/2| (a few ulps from the max: it only shifts).
+    """m = max_k z_k exactly, as engine ops: max(a, b) = a·s + b·(1 − s), s = step(a − b) ∈ {0, 1}.
 
-    Halved first, so that no finite a, b overflow (a + b would at 1e308)."""
+    Exact, so e^{z − m} ≤ 1 for logits of any size (an approximate max 1 ulp above a logit of 1e300
+    would make every e^{z − m} zero)."""
     m = zs[0]
     for z in zs[1:]:
-        a, b = m * 0.5, z * 0.5
-        m = a + b + abs(a - b)
+        s = (m - z).step()
+        m = m * s + z * (1 - s)
     return m
 
 
