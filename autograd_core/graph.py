@@ -24,24 +24,54 @@ def count_children(root: Value) -> dict[Value, int]:
     return count
 
 
-def reverse_topological_order(root: Value) -> list[Value]:
-    """Nodes from ``root`` down: each comes after all of its children (the order of BACKWARD()).
+def _interior_order(root: Value) -> list[Value]:
+    """The nodes with parents, from ``root`` down, each after all of its children (Kahn's walk).
 
     Ready nodes wait in a queue (first in, first out), so the walk goes level by level: in an
     MLP, the output layer's nodes, then the layer below, rather than diving into one neuron.
+    Leaves are skipped: they have no parents to wait for or to send to.
     """
-    pending = count_children(root)
+    if not root.parents:
+        return []
+    pending = {root: 0}
+    stack = [root]
+    while stack:  # count each interior node's children
+        for p in stack.pop().parents:
+            if p.parents:
+                c = pending.get(p)
+                if c is None:
+                    pending[p] = 1
+                    stack.append(p)
+                else:
+                    pending[p] = c + 1
     order = []
     ready = deque([root])
     while ready:
         v = ready.popleft()
         order.append(v)
         for p in v.parents:
-            n = pending[p] - 1
-            pending[p] = n
-            if n == 0:
-                ready.append(p)
+            if p.parents:
+                n = pending[p] - 1
+                pending[p] = n
+                if n == 0:
+                    ready.append(p)
     return order
+
+
+def reverse_topological_order(root: Value) -> list[Value]:
+    """Nodes from ``root`` down, each after all of its children: the order BACKWARD() visits them.
+
+    The interior nodes level by level (``_interior_order``), then the leaves, each in the order
+    its last child was visited (a leaf has no parents to send to: its sum is complete then).
+    """
+    order = _interior_order(root)
+    leaves: dict[Value, None] = {}
+    for v in order:
+        for p in v.parents:
+            if not p.parents:
+                leaves.pop(p, None)  # moved to the end: ordered by its last child
+                leaves[p] = None
+    return [*order, *leaves] if order else [root]
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -68,31 +98,26 @@ def _is_zero(d: object) -> bool:
     return type(d) is not Value and d == 0.0
 
 
-def gradients(root: Value, create_graph: bool = False) -> dict[Value, float | Value]:
-    """∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i (j over the children of v_i) for every v_i below L = root.
+def gradients(root: Value, create_graph: bool = False, *, seed: float = 1.0) -> dict[Value, float | Value]:
+    """BACKWARD(): ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i (j over the children of v_i) for every v_i below L = root.
 
-    A node is visited once every child has sent its message, so its sum is then complete.
-    With ``create_graph`` the sums are built from Values, so they can be differentiated again.
-    The ``grad`` fields are not touched.
+    Nodes are visited in ``reverse_topological_order``, so each child has sent its message
+    ∂L/∂v_j · ∂v_j/∂v_i before its parent's sum is read.  A message with a zero factor is 0,
+    whatever the other (inf · 0 would be nan).  With ``create_graph`` the sums are built from
+    Values, so they can be differentiated again.  The ``grad`` fields are not touched.
     """
     check_root(root, "gradients")
-    pending = count_children(root)
-    grads: dict[Value, float | Value] = {root: 1.0}
-    ready = [root]
-    while ready:
-        v = ready.pop()
+    grads: dict[Value, float | Value] = {root: seed}  # ∂L/∂L = 1 (or the seed of L = seed · root)
+    for v in _interior_order(root):  # then the leaves, which send nothing
         g = grads[v]
-        local = symbolic_local_grads(v) if create_graph and v.parents else v.local_grads
+        local = symbolic_local_grads(v) if create_graph else v.local_grads
+        zero = not (g or type(g) is Value)  # the number 0: a Value stays, its graph may be differentiated
         for p, d in zip(v.parents, local):
-            if _is_zero(d) or _is_zero(g):  # a zero factor sends 0, whatever the other (inf · 0 would be nan)
+            if zero or not (d or type(d) is Value):
                 grads.setdefault(p, 0.0)
             else:
-                message = g * d
-                grads[p] = grads[p] + message if p in grads else message
-            n = pending[p] - 1
-            pending[p] = n
-            if n == 0:
-                ready.append(p)
+                s = grads.get(p)
+                grads[p] = g * d if s is None else s + g * d
     return grads
 
 
@@ -111,50 +136,20 @@ def check_root(root: object, who: str) -> None:
 def backward(root: Value, gradient: float = 1.0) -> None:
     """Set ``v.grad = ∂L/∂v`` on every interior node; add it to every leaf's ``grad``.
 
-    L = gradient · root (``gradient`` seeds ∂L/∂root, as PyTorch's ``backward(gradient)``).  The same
-    sums as ``gradients``, ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_i, accumulated in the interior nodes' own
-    ``grad`` fields (cleared first) rather than a dict: the hot loop of training.
+    L = gradient · root (``gradient`` seeds ∂L/∂root, as PyTorch's ``backward(gradient)``).  The sums
+    are those of ``gradients`` (the one BACKWARD loop); leaves accumulate across calls, as in
+    PyTorch, interior nodes show the latest call's.
     """
     check_root(root, "backward")
     if type(gradient) is not float:
         if isinstance(gradient, Value) or not isinstance(gradient, numbers.Real):
             raise TypeError(f"backward(gradient) needs a number ∂L/∂root, got {type(gradient).__name__}")
         gradient = float(gradient)
-    if not root.parents:
-        root.grad += gradient
-        return
-    # One walk counts each interior node's children and clears its grad.
-    pending = {root: 0}
-    stack = [root]
-    while stack:
-        for p in stack.pop().parents:
-            if p.parents:
-                c = pending.get(p)
-                if c is None:
-                    pending[p] = 1
-                    p.grad = 0.0
-                    stack.append(p)
-                else:
-                    pending[p] = c + 1
-    root.grad = gradient
-    leaves: dict[Value, float] = {}  # a leaf's messages are summed, then added to what it had
-    ready = [root]
-    while ready:
-        v = ready.pop()
-        g = v.grad
-        for p, d in zip(v.parents, v.local_grads):
-            if p.parents:
-                if d and g:  # a zero factor sends 0, whatever the other (inf · 0 would be nan)
-                    p.grad += g * d
-                n = pending[p] - 1
-                pending[p] = n
-                if n == 0:
-                    ready.append(p)
-            else:
-                m = g * d if d and g else 0.0
-                leaves[p] = leaves[p] + m if p in leaves else m
-    for p, g in leaves.items():
-        p.grad += g
+    for v, g in gradients(root, seed=gradient).items():
+        if v.parents:
+            v.grad = g
+        else:
+            v.grad += g
 
 
 def push_tangents(root: Value, seeds: dict[Value, float | Value], create_graph: bool = False) -> dict:

@@ -267,16 +267,25 @@ def _sum_local(*xs_and_v) -> tuple:
     return (1.0,) * (len(xs_and_v) - 1)
 
 
-def _dot(*inputs):
-    w, x, b = dot_parts(inputs)
+def dot_forward(w: Sequence, x: Sequence, b: object | None) -> object:
+    """Σ_j w_j x_j (+ b), summed left to right from b (as a neuron's chain of + did), on floats or arrays."""
     if b is None:
         return builtins.sum(map(operator.mul, w[1:], x[1:]), w[0] * x[0])
-    return builtins.sum(map(operator.mul, w, x), b)  # b + w_1 x_1 + w_2 x_2 + …, as a neuron's chain did
+    return builtins.sum(map(operator.mul, w, x), b)
+
+
+def dot_local(w: tuple, x: tuple, b: object | None) -> tuple:
+    """(∂v/∂w_1 … = x_1 …, ∂v/∂x_1 … = w_1 …[, ∂v/∂b = 1]), in the parents' layout."""
+    return x + w + (1.0,) if b is not None else x + w
+
+
+def _dot(*inputs):
+    return dot_forward(*dot_parts(inputs))
 
 
 def _dot_local(*inputs_and_v) -> tuple:
     w, x, b = dot_parts(inputs_and_v[:-1])
-    return (*x, *w, 1.0) if b is not None else (*x, *w)
+    return dot_local(tuple(w), tuple(x), b)
 
 
 _add, _sub, _mul, _neg = (lambda a, b: a + b), (lambda a, b: a - b), (lambda a, b: a * b), (lambda x: -x)

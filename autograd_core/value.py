@@ -203,6 +203,8 @@ def _lift(other: object) -> Value:
 
 
 _new = object.__new__
+_data = operator.attrgetter("data")
+_SEQUENCES = (list, tuple)
 
 
 def _node(data: float, op: str, parents: tuple, local_grads: tuple) -> Value:
@@ -220,7 +222,7 @@ def _node(data: float, op: str, parents: tuple, local_grads: tuple) -> Value:
 
 def _make(op: Op, parents: tuple[Value, ...], const: float | None) -> Value:
     """v = op(*parents[, n]) with its local derivatives, for ops that take a constant n or come by name."""
-    xs = [p.data for p in parents]
+    xs = list(map(_data, parents))
     extra = () if const is None else (const,)
     v = op.forward(*xs, *extra)
     local = op.local(*xs, v, *extra)
@@ -269,6 +271,10 @@ def apply(op: Op | str, *inputs: Value | float, const: float | None = None) -> V
     return _make(op, parents, None if const is None else _as_float(const))
 
 
+def _all_values(xs: object) -> bool:
+    return type(xs) in _SEQUENCES and set(map(type, xs)) <= _JUST_VALUE
+
+
 def _operands(values: object, who: str, what: str) -> tuple[list[Value], bool]:
     """``values`` (a list, tuple or other iterable of Values and numbers) as Values (numbers become
     constants), and whether any of them was a Value."""
@@ -298,6 +304,8 @@ def sum(values: Iterable[Value | float]) -> Value | float:
 
     Python's builtin ``sum`` over Values still works: it builds the chain (x_1 + x_2) + …
     """
+    if _all_values(values) and values:
+        return _make(ops.SUM, tuple(values), None)
     xs, any_value = _operands(values, "sum", "values")
     if not xs:
         raise ValueError("sum: values is empty; Σ needs at least one Value or number")
@@ -310,6 +318,11 @@ def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float
 
     The node's parents are w_1 … w_n, x_1 … x_n and then b, if given (``ops.dot_parts``).
     """
+    if type(b) is Value and _all_values(w) and _all_values(x) and len(w) == len(x) and w:
+        # A neuron's z, the hot path of training: the row's dot_forward and dot_local on the data.
+        wd, xd, bd = tuple(map(_data, w)), tuple(map(_data, x)), b.data
+        v = ops.dot_forward(wd, xd, bd)
+        return _node(v, "dot", (*w, *x, b), ops.dot_local(wd, xd, bd))
     (ws, w_value), (xs, x_value) = _operands(w, "dot", "w"), _operands(x, "dot", "x")
     if len(ws) != len(xs):
         raise ValueError(f"dot: w has {len(ws)} entries but x has {len(xs)}; Σ_j w_j x_j needs one w_j per x_j")
@@ -323,5 +336,6 @@ def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float
     return _reduce(ops.DOT, (*ws, *xs, bias), w_value or x_value or type(b) is Value)
 
 
+_JUST_VALUE = {Value}
 _powv = _binary_method(ops.POWV)  # a ** b with a Value exponent b
 _pow_forward, _pow_local = ops.POW.forward, ops.POW.local  # x ** n on the hot path, from the table

@@ -132,3 +132,22 @@ def test_zero_upstream_sends_zero_through_an_overflowed_local_derivative():
     L.backward()
     assert x.grad == 0.0 and gradients(L)[x] == 0.0
     assert push_tangents(L, {x: 1.0})[L] == 0.0
+
+
+@settings(max_examples=30)
+@given(programs(max_steps=12))
+def test_backward_visits_nodes_in_reverse_topological_order(program):
+    """The one BACKWARD loop reads each node's rule in exactly the order reverse_topological_order gives."""
+    from autograd_core import graph
+
+    y = program.evaluate()
+    visited = []
+    rule = graph.symbolic_local_grads
+    graph.symbolic_local_grads = lambda v: visited.append(v) or rule(v)
+    try:
+        gradients(y, create_graph=True)
+    finally:
+        graph.symbolic_local_grads = rule
+    order = reverse_topological_order(y)
+    assert visited == [v for v in order if v.parents]
+    assert not any(v.parents for v in order[len(visited) :])  # then the leaves, which send nothing
