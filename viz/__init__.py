@@ -6,12 +6,16 @@
     viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
     viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
     viz.exercise(L).check(answers)      # backprop by hand: a worksheet, graded with the reason for a mistake
+    viz.forward_html(L, w, "fwd.html")  # forward mode stepped, and reverse vs forward counted
+    viz.backward_animation(L, "steps.svg")  # BACKWARD() as an animated SVG (no script) or .gif
     viz.render_network(model, "net.svg", x=[0.5, -1.2])  # an MLP as columns of neurons (draw_network: inline)
 """
 
+from .animation import backward_animation
 from .dot import Digraph, GraphTooLarge, draw_graph, neuron_part, render
 from .exercise import Exercise, exercise
 from .explain import Explanation, explain
+from .forward import forward_html
 from .network import draw_network, render_network
 from .plots import plot_activations, plot_decision_boundary, plot_history
 from .renderer import RendererNotFound, RenderError, TooSlowToRender, find_renderer
@@ -28,6 +32,7 @@ __all__ = [
     "RendererNotFound",
     "Step",
     "TooSlowToRender",
+    "backward_animation",
     "backward_html",
     "backward_steps",
     "draw_graph",
@@ -35,6 +40,7 @@ __all__ = [
     "exercise",
     "explain",
     "find_renderer",
+    "forward_html",
     "neuron_part",
     "plot_activations",
     "plot_decision_boundary",

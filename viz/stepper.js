@@ -1,6 +1,7 @@
 "use strict";
 const data = JSON.parse(document.getElementById("steps").textContent);
 const steps = data.steps;
+const valueLine = data.valueLine || "grad", messageLine = data.messageLine || "msg";  // forward mode: v̇
 const svg = document.querySelector("#graph svg");
 const whenFinal = {};  // node id -> the step index at which its grad is final
 steps.forEach((s, k) => { whenFinal[s.node] = k; });
@@ -18,7 +19,7 @@ function show(k) {
   const s = steps[frame];
   for (const g of svg.querySelectorAll("g.value")) {
     const known = whenFinal[g.id] !== undefined && whenFinal[g.id] <= frame;
-    for (const t of lines(g, "grad")) t.textContent = known ? original.get(t) : "grad ?";
+    for (const t of lines(g, valueLine)) t.textContent = known ? original.get(t) : `${valueLine} ?`;
     for (const [e, colour] of paint) {
       if (!g.contains(e) || !colour || colour === "none") continue;
       e.setAttribute("fill", known ? colour : (e.tagName === "text" ? "#000000" : "#ffffff"));
@@ -29,7 +30,7 @@ function show(k) {
   for (const g of svg.querySelectorAll("g.edge")) {
     const m = /^e(\d+)_/.exec(g.id);
     const sent = m && whenFinal["v" + m[1]] <= frame;
-    for (const t of lines(g, "msg")) t.textContent = sent ? original.get(t) : "msg ?";
+    for (const t of lines(g, messageLine)) t.textContent = sent ? original.get(t) : `${messageLine} ?`;
     g.classList.remove("incoming");
   }
   for (const msg of s.messages) {

@@ -89,13 +89,13 @@ def script_json(data: dict) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: SCRIPT_ESCAPES[m[0]], text)
 
 
-PLACEHOLDER = re.compile("%(TITLE|SVG|DATA|CSS|SCRIPT)%")
+PLACEHOLDER = re.compile("%([A-Z]+)%")
 
 
 def substitute(template: str, parts: dict[str, str]) -> str:
     """``template`` with each ``%NAME%`` replaced by ``parts[NAME]`` in one pass: text put in is never
     scanned again, so a label that spells ``%DATA%`` stays text."""
-    return PLACEHOLDER.sub(lambda m: parts[m[1]], template)
+    return PLACEHOLDER.sub(lambda m: parts.get(m[1], m[0]), template)
 
 
 def page_file(name: str) -> str:
