@@ -57,6 +57,13 @@ def _check_eps(eps: float, usual: str, ratio: str) -> float:
     )
 
 
+def _first_not_finite(xs: list[float]) -> int | None:
+    """The index of the first inf or nan in ``xs``, or None (a finite sum means all are finite: the quick test)."""
+    if math.isfinite(sum(xs)):
+        return None
+    return next((i for i, x in enumerate(xs) if not math.isfinite(x)), None)
+
+
 class NonFiniteStep(FloatingPointError):
     """``step()`` met a gradient of inf or nan (``what == "gradient"``, nothing changed), or its update would
     make a parameter inf or nan (``what == "update"``, every parameter kept its value); ``name`` says which."""
@@ -129,14 +136,14 @@ class Optimizer:
         raises ``NonFiniteStep`` too: every parameter keeps its value from before the step (the running
         averages have taken it: start a new optimizer with a lower lr)."""
         lr, grads = self.lr, self._grads()
-        bad = next((i for i, g in enumerate(grads) if not math.isfinite(g)), None)
+        bad = _first_not_finite(grads)
         if bad is not None:
             if skip_nonfinite:
                 return False
             raise NonFiniteStep("gradient", self._name(bad), grads[bad], lr)
         before = [p.data for p in self.params]
         self._update(lr, grads)
-        bad = next((i for i, p in enumerate(self.params) if not math.isfinite(p.data)), None)
+        bad = _first_not_finite([p.data for p in self.params])
         if bad is not None:
             value = self.params[bad].data
             for p, x in zip(self.params, before):

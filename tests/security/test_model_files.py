@@ -40,22 +40,15 @@ def _refused(path, message: str, **kwargs) -> str:
 
 
 @posix_only
-def test_save_does_not_follow_a_symlink_planted_at_the_old_temporary_name(tmp_path):
+@pytest.mark.parametrize("planted", ["m.json.tmp", "m.json"], ids=["at the old temporary name", "at the target"])
+def test_save_never_writes_through_a_planted_symlink(tmp_path, planted):
+    """A link at the old fixed temporary name redirected the write; a link at the target is replaced, not followed."""
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
-    (tmp_path / "m.json.tmp").symlink_to(victim)
-    MLP(2, [1], seed=0).save(tmp_path / "m.json")
-    assert victim.read_text() == "precious"
-    assert MLP.load(tmp_path / "m.json").sizes == [2, 1]
-
-
-@posix_only
-def test_save_over_a_symlink_replaces_the_link_not_its_target(tmp_path):
-    victim = tmp_path / "victim.txt"
-    victim.write_text("precious")
-    (tmp_path / "m.json").symlink_to(victim)
+    (tmp_path / planted).symlink_to(victim)
     MLP(2, [1], seed=0).save(tmp_path / "m.json")
     assert victim.read_text() == "precious" and not (tmp_path / "m.json").is_symlink()
+    assert MLP.load(tmp_path / "m.json").sizes == [2, 1]
 
 
 @pytest.mark.parametrize("failing", ["fsync", "replace"])
