@@ -12,7 +12,7 @@ and each sensitivity ∂v/∂x_j is bounded, so central differences with ε ≤ 
     def test_my_gradients(program):
         ...  # program.evaluate(*program.inputs).backward(), program.run(my_backend, ...)
 
-Needs hypothesis (``pip install "autograd-core[test]"``); the engine itself does not.
+Needs hypothesis (``pip install ".[test]"`` in a clone); the engine itself does not.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 try:
     from hypothesis import strategies as st
 except ImportError as error:  # pragma: no cover - exercised by a test that hides hypothesis
-    raise ImportError(
-        "autograd_core.testing needs hypothesis: pip install \"autograd-core[test]\" or pip install hypothesis"
-    ) from error
+    from .extras import missing
+
+    raise missing("autograd_core.testing", "hypothesis", "test") from error
 
 from .ops import OPS, Op
 from .value import Value, apply

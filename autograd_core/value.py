@@ -103,6 +103,16 @@ class Value:
     def __repr__(self) -> str:
         return f"Value(data={self.data!r}, grad={self.grad!r}, label={self.label!r})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a compact card with label, data, grad = ∂L/∂v and the op that made v (text escaped)."""
+        from html import escape
+
+        made = f"{OPS[self.op].symbol} ({self.op})" if self.op in OPS else "leaf" if self.label else "constant"
+        cells = [("data", f"{self.data:.6g}"), ("grad", f"{self.grad:.6g}"), ("op", made)]
+        body = "".join(f' <span style="color:#666">{k}</span> {escape(v)}' for k, v in cells)
+        style = "display:inline-block; font-family:monospace; border:1px solid #999; border-radius:4px; padding:1px 6px"
+        return f'<span class="autograd-core-value" style="{style}"><b>{escape(self.label or "Value")}</b>{body}</span>'
+
     # ---- graph building: one method per op of the table, made by _binary_method / _unary_method
     __add__, __radd__ = _binary_method(ops.ADD), _binary_method(ops.ADD, reflected=True)
     __sub__, __rsub__ = _binary_method(ops.SUB), _binary_method(ops.SUB, reflected=True)

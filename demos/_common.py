@@ -23,13 +23,15 @@ def parse_args(
     """The demo's command line: ``--out DIR`` (default ``out/``) plus the demo's own options."""
     first_paragraph = (doc or "").strip().split("\n\n")[0]
     parser = argparse.ArgumentParser(prog=f"python -m demos.{name}", description=first_paragraph)
-    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures (default: out/)")
+    parser.add_argument("--out", type=Path, default=None if in_notebook() else Path("out"),
+                        help="folder for the pictures (default: out/; in a notebook none, the pictures show inline)")
     if extra is not None:
         extra(parser)
     if argv is None:
         argv = [] if in_notebook() else sys.argv[1:]
     args = parser.parse_args(list(argv))
-    make_folder(parser, args.out)
+    if args.out is not None:
+        make_folder(parser, args.out)
     return args
 
 
@@ -62,6 +64,19 @@ def output(args: argparse.Namespace, filename: str) -> Path:
     path = args.out / filename
     WRITTEN.append(path)
     return path
+
+
+def show(args: argparse.Namespace, picture: object, filename: str) -> None:
+    """A lesson's picture (a graph, page or plot from viz): inline in a notebook, and written to
+    ``<out>/<filename>`` when there is an out folder (always as a script; in a notebook with ``--out``)."""
+    if in_notebook():
+        from IPython.display import display
+
+        display(picture)
+    if args.out is not None:
+        import viz
+
+        viz.save(picture, output(args, filename))
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -113,8 +128,14 @@ class Checks:
         return 0
 
 
+class ChecksFailed(AssertionError):
+    """A lesson run in a notebook whose own checks failed: the cell ends in this error, not silently."""
+
+
 def run(main: Callable[[], int]) -> None:
-    """Run a demo's ``main`` as a script: exit with its code (but not inside a notebook kernel)."""
+    """Run a demo's ``main``: a script exits with its code; a notebook raises ``ChecksFailed`` if a check fails."""
     code = main()
     if not in_notebook():
         raise SystemExit(code)
+    if code:
+        raise ChecksFailed("a check of this lesson failed: see the FAIL lines above")

@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         op = OPS[name]
         print(f"  {op.symbol:>7}: {op.formula}" + (f"; at the kink: {op.kink_note}" if op.kink_note else ""))
     # ReLU in the middle column: its title (with the kink convention) is wider than a panel and is clipped at an edge
-    viz.plot_activations(_common.output(args, "activations.png"), names=("sigmoid", "relu", "tanh", "step", "sign"))
+    _common.show(args, viz.plot_activations(names=("sigmoid", "relu", "tanh", "step", "sign")), "activations.png")
 
     checks = _common.Checks("activations")
     smooth = [(local, numeric) for points in table.values() for _, _, local, numeric in points if numeric is not None]

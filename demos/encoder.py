@@ -56,15 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             for x, hidden, out in zip(r["X"], r["hidden"], r["outputs"])]
     print(_common.table(["Input", "Hidden Values", "Output"], rows))
     print(f"  final cross-entropy {r['loss']:.3g}")
-    _heatmap(r["hidden"], _common.output(args, "encoder_hidden.png"))
+    _common.show(args, _heatmap(r["hidden"]), "encoder_hidden.png")
     checks = _common.Checks("encoder")
     reproduced = sum(bits(out) == bits(x) for x, out in zip(r["X"], r["outputs"]))
     checks.that("all eight inputs are reproduced (output rounded = input)", reproduced == 8, f"{reproduced}/8")
     return checks.exit_code()
 
 
-def _heatmap(hidden: list[list[float]], path) -> None:
+def _heatmap(hidden: list[list[float]]):
+    """The hidden codes h1…h3 of the eight inputs as a heatmap: a ``viz.Plot``."""
     from matplotlib.figure import Figure  # a bare Figure draws with Agg: no pyplot, the kernel's backend untouched
+
+    import viz
 
     fig = Figure(figsize=(3.8, 4.6))
     ax = fig.subplots()
@@ -77,7 +80,7 @@ def _heatmap(hidden: list[list[float]], path) -> None:
     ax.set_title("Learned hidden codes (8-3-8)")
     fig.colorbar(image, ax=ax, fraction=0.08)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    return viz.Plot(fig, dpi=110)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_common.table(["point", "error signal", "by hand", "by engine (grad)"], rows))
     first = forward(*samples()[0])
     first["L"].backward()
-    viz.render(first["L"], _common.output(args, "logistic_graph.svg"))
+    _common.show(args, viz.draw_graph(first["L"]), "logistic_graph.svg")
     checks = _common.Checks("logistic")
     checks.close("δ_y, δ_s, δ_w, δ_b by hand equal the engine's grads", engine_all, hand_all, 1e-12)
     return checks.exit_code()

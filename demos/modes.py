@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      r["forward_visits"], f"{r['forward_time'] * 1e3:.2f}", f"{worst:.1e}"))
     print(_common.table(["n", "nodes", "reverse passes", "visits", "ms", "forward passes", "visits", "ms",
                          "max |rev − fwd|"], rows))
-    _plot(results, _common.output(args, "modes.png"))
+    _common.show(args, _plot(results), "modes.png")
 
     checks = _common.Checks("modes")
     checks.close("reverse and forward mode agree for every n",
@@ -161,8 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return checks.exit_code()
 
 
-def _plot(results: list[dict[str, object]], path) -> None:
+def _plot(results: list[dict[str, object]]):
+    """Time for the whole gradient against n, both modes, log–log: a ``viz.Plot``."""
     from matplotlib.figure import Figure  # a bare Figure draws with Agg: no pyplot, the kernel's backend untouched
+
+    import viz
 
     ns = [r["n"] for r in results]
     fig = Figure(figsize=(5.5, 4))
@@ -175,7 +178,7 @@ def _plot(results: list[dict[str, object]], path) -> None:
     ax.legend()
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    return viz.Plot(fig, dpi=110)
 
 
 if __name__ == "__main__":

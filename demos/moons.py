@@ -103,8 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for k in (0, 1, 2, 5, 10, 20, 50, STEPS - 1)]
     print(_common.table(["step k", "α_k", "loss", "accuracy"], rows))
     print(f"  final training accuracy: {result['accuracy']:.0%}")
-    viz.plot_decision_boundary(result["model"], result["X"], result["y"], _common.output(args, "moons_boundary.png"))
-    viz.plot_history(history, _common.output(args, "moons_history.png"))
+    _common.show(args, viz.plot_decision_boundary(result["model"], result["X"], result["y"]), "moons_boundary.png")
+    _common.show(args, viz.plot_history(history), "moons_history.png")
     checks = _common.Checks("moons")
     checks.that("final training accuracy ≥ 97%", result["accuracy"] >= 0.97, f"{result['accuracy']:.0%}")
     if compiled:

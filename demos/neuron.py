@@ -223,9 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     got = partials()
     rows = [(f"∂L/∂{n}", SEED_000[n], engine, exact, abs(engine - exact)) for n, (engine, exact) in got.items()]
     print(_common.table(["partial", "closed form (seed 000)", "BACKWARD()", "closed form", "|difference|"], rows))
-    viz.render(v["L"], _common.output(args, "neuron_graph.svg"))
-    viz.backward_html(v["L"], _common.output(args, "neuron_backward.html"),
-                      title="Seed 000: BACKWARD() on L = ½(y − σ(wx + b))² + λw², step by step")
+    _common.show(args, viz.draw_graph(v["L"]), "neuron_graph.svg")
+    title = "Seed 000: BACKWARD() on L = ½(y − σ(wx + b))² + λw², step by step"
+    _common.show(args, viz.backward_html(v["L"], title=title), "neuron_backward.html")
     checks = _common.Checks("neuron")
     engine, exact = zip(*got.values())
     checks.close("seven partials equal seed 000's closed forms", engine, exact, 1e-12)

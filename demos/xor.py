@@ -108,10 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.data = value
     print("  xor_neuron.png draws that best line, not the trained neuron: with σ(s) = ½ on every input, the trained"
           " neuron has no boundary to draw")
-    viz.plot_decision_boundary(line, X, y, _common.output(args, "xor_neuron.png"), title=NEURON_TITLE)
+    _common.show(args, viz.plot_decision_boundary(line, X, y, title=NEURON_TITLE), "xor_neuron.png")
     right = round(results["network"]["accuracy"] * len(y))
-    viz.plot_decision_boundary(results["network"]["model"], X, y, _common.output(args, "xor_network.png"),
-                               title=f"2-4-1 tanh network, trained: {right} of {len(y)} right (boundary: s = 0)")
+    title = f"2-4-1 tanh network, trained: {right} of {len(y)} right (boundary: s = 0)"
+    _common.show(args, viz.plot_decision_boundary(results["network"]["model"], X, y, title=title), "xor_network.png")
 
     checks = _common.Checks("xor")
     checks.that("no line gets more than 3 of 4 (XOR is not linearly separable)", best == 0.75, f"{best:.0%}")

@@ -4,6 +4,7 @@
     L.backward()
     viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
     viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
+    viz.backward_html(L)                # the same page inline in a notebook
     viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
     viz.exercise(L).check(answers)      # backprop by hand: a worksheet, graded with the reason for a mistake
     viz.forward_html(L, w, "fwd.html")  # forward mode stepped, and reverse vs forward counted
@@ -11,7 +12,15 @@
     viz.render_network(model, "net.svg", x=[0.5, -1.2])  # an MLP as columns of neurons (draw_network: inline)
 """
 
+try:
+    import graphviz  # noqa: F401  (checked here so the message names the extra, not a bare module)
+except ImportError as error:
+    from autograd_core.extras import missing
+
+    raise missing("viz", "graphviz and matplotlib", "viz") from error
+
 from .animation import backward_animation
+from .display import Page, Plot, save
 from .dot import Digraph, GraphTooLarge, draw_graph, neuron_part, render
 from .exercise import Exercise, exercise
 from .explain import Explanation, explain
@@ -28,6 +37,8 @@ __all__ = [
     "Explanation",
     "GraphTooLarge",
     "Message",
+    "Page",
+    "Plot",
     "RenderError",
     "RendererNotFound",
     "Step",
@@ -47,4 +58,5 @@ __all__ = [
     "plot_history",
     "render",
     "render_network",
+    "save",
 ]

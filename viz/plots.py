@@ -1,7 +1,8 @@
 """Training plots with matplotlib's Agg canvas (headless): loss curves, decision boundaries, activations.
 
 matplotlib is imported when a plot is drawn, so ``import viz`` stays quick and graphs need only
-graphviz.  Each function writes PNG or SVG by the file's extension at a fixed size in pixels.
+graphviz.  Each function writes PNG or SVG by the file's extension at a fixed size in pixels, or
+without a path returns a ``Plot``, which shows itself in a notebook.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from autograd_core import OPS, Value, apply
 
+from .display import Plot
+
 DPI = 100
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "step", "sign", "abs")
 """The lecture's activations (seed 000) and abs, each drawn with its derivative from the op table."""
@@ -23,20 +26,22 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 
 
 def _figure(width: float, height: float):
-    from matplotlib.figure import Figure  # a bare Figure draws with Agg: no pyplot, no global state
+    try:
+        from matplotlib.figure import Figure  # a bare Figure draws with Agg: no pyplot, no global state
+    except ImportError as error:
+        from autograd_core.extras import missing
+
+        raise missing("viz's plots", "matplotlib", "viz") from error
 
     return Figure(figsize=(width, height), dpi=DPI)
 
 
-def _save(fig, path: str | os.PathLike) -> Path:
-    path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise ValueError(f"cannot tell the format of {os.fspath(path)!r}: end the name with .png or .svg")
-    fig.savefig(path, dpi=DPI)
-    return path
+def _save(fig, path: str | os.PathLike | None) -> Path | Plot:
+    plot = Plot(fig, dpi=DPI)
+    return plot if path is None else plot.save(path)
 
 
-def plot_history(history: Mapping[str, Sequence[float | None]], path: str | os.PathLike) -> Path:
+def plot_history(history: Mapping[str, Sequence[float | None]], path: str | os.PathLike | None = None) -> Path | Plot:
     """Loss (and accuracy, if recorded) per epoch, as returned by ``nn.fit``; 800×350 px.
 
     With "val_loss" (``fit(..., validation=…)``) the validation curves are drawn beside the
@@ -100,11 +105,11 @@ def plot_decision_boundary(
     model: Callable,
     X: Sequence[Sequence[float]],
     y: Sequence[float],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     resolution: int = 60,
     threshold: float = 0.0,
     title: str | None = None,
-) -> Path:
+) -> Path | Plot:
     """The regions a 2-D classifier assigns to each class, with the data on top; 600×500 px.
 
     One output: class = (score > ``threshold``); 0 suits margins (±1 labels) and logits (0/1
@@ -122,9 +127,9 @@ def plot_decision_boundary(
     gy = [min(ys) - pad_y + (max(ys) - min(ys) + 2 * pad_y) * j / (resolution - 1) for j in range(resolution)]
     grid = [[scores(model, (a, b)) for a in gx] for b in gy]
 
+    fig = _figure(6, 5)
     from matplotlib.colors import ListedColormap
 
-    fig = _figure(6, 5)
     ax = fig.subplots()
     if len(grid[0][0]) == 1:
         z = [[row[0] - threshold for row in line] for line in grid]
@@ -159,7 +164,7 @@ def derivative(name: str, x: float) -> tuple[float, float]:
     return v.data, leaf.grad
 
 
-def plot_activations(path: str | os.PathLike, names: Sequence[str] = ACTIVATIONS) -> Path:
+def plot_activations(path: str | os.PathLike | None = None, names: Sequence[str] = ACTIVATIONS) -> Path | Plot:
     """Each activation v = f(x) and its derivative ∂v/∂x on [−4, 4], with kink conventions; 1000×600 px."""
     for name in names:
         if name not in OPS or OPS[name].arity != 1 or OPS[name].has_const:

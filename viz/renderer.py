@@ -15,7 +15,10 @@ from pathlib import Path
 FORMATS = ("svg", "png")
 """Output formats the renderer writes (by the file's extension); ``.dot``/``.gv`` write the source."""
 
-INSTALL = 'pip install "autograd-core[viz]" (ships the graphviz-pure renderer) or install system Graphviz (its `dot`)'
+INSTALL = (
+    'pip install ".[viz]" in a clone of autograd-core (it ships the graphviz-pure renderer) '
+    "or install system Graphviz (its `dot`)"
+)
 
 
 TIMEOUT = 120.0

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograd_core import OPS, Value
 
+from .display import Page
 from .dot import MAX_NODES, check_showable, draw_graph, part_order
 from .names import fmt, in_fraction, node_names
 from .renderer import render_source
@@ -120,11 +121,11 @@ def page_html(root: Value, title: str | None = None, max_nodes: int | None = MAX
     return substitute(page_file("stepper.html"), parts)
 
 
-def backward_html(root: Value, path: str | os.PathLike, title: str | None = None,
-                  max_nodes: int | None = MAX_NODES, stop_at: Collection[Value] = ()) -> Path:
-    """Write the step-by-step BACKWARD page for L = ``root`` to ``path`` (one file: SVG, JSON, script).
+def backward_html(root: Value, path: str | os.PathLike | None = None, title: str | None = None,
+                  max_nodes: int | None = MAX_NODES, stop_at: Collection[Value] = ()) -> Path | Page:
+    """Write the step-by-step BACKWARD page for L = ``root`` to ``path`` (one file: SVG, JSON, script);
+    without a path, return it as a ``Page``, which a notebook shows inline.
 
     ``stop_at`` draws and steps through a part, as for ``draw_graph`` (see ``viz.neuron_part``)."""
-    path = Path(path)
-    path.write_text(page_html(root, title, max_nodes, stop_at), encoding="utf-8")
-    return path
+    page = Page(page_html(root, title, max_nodes, stop_at))
+    return page if path is None else page.save(path)

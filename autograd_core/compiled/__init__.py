@@ -31,9 +31,9 @@ kernels), ``replay`` (``Compiled``: arguments in, forward, backward, gradients o
 try:
     import numpy as np
 except ImportError as error:
-    raise ImportError(
-        'autograd_core.compile needs numpy (>= 2.0), an optional extra: pip install "autograd-core[compiled]"'
-    ) from error
+    from ..extras import missing
+
+    raise missing("autograd_core.compile", "numpy", "compiled") from error
 
 if not hasattr(np.ndarray, "__array_namespace__"):
     # The table's local rules reach numpy's cos, sin and log through the array's own namespace.

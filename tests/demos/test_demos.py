@@ -279,14 +279,15 @@ def test_xor_no_line_separates_but_two_layers_do():
 def test_xor_neuron_picture_is_the_best_line_and_says_so(tmp_path, monkeypatch, capsys):
     import viz
 
-    drawn = {}
+    drawn, draw = [], viz.plot_decision_boundary
     monkeypatch.setattr(viz, "plot_decision_boundary",
-                        lambda model, X, y, path, **kw: drawn.update({path.name: (model, kw.get("title"))}))
+                        lambda model, X, y, **kw: drawn.append((model, kw.get("title"))) or draw(model, X, y, **kw))
     assert xor.main(["--out", str(tmp_path)]) == 0
-    line, title = drawn["xor_neuron.png"]
+    assert (tmp_path / "xor_neuron.png").stat().st_size > 0 and (tmp_path / "xor_network.png").stat().st_size > 0
+    (line, title), network = drawn
     assert [p.data for p in line.parameters()] == list(xor.best_line()[1])  # the brute-force line, not the trained one
     assert title.startswith("one neuron: the best line (3 of 4)") and "σ = ½ everywhere" in title
-    assert drawn["xor_network.png"][1].startswith("2-4-1 tanh network, trained: 4 of 4 right")
+    assert network[1].startswith("2-4-1 tanh network, trained: 4 of 4 right")
     assert "xor_neuron.png draws that best line, not the trained neuron" in capsys.readouterr().out
 
 
@@ -328,8 +329,8 @@ def test_pictures_leave_pyplot_and_the_backend_alone(tmp_path):
 import sys, matplotlib
 matplotlib.use("pdf")
 from demos import encoder, modes
-modes._plot(modes.sweep(max_n=4), {str(tmp_path / "modes.png")!r})
-encoder._heatmap([[0.1, 0.5, 0.9]] * 8, {str(tmp_path / "encoder.png")!r})
+modes._plot(modes.sweep(max_n=4)).save({str(tmp_path / "modes.png")!r})
+encoder._heatmap([[0.1, 0.5, 0.9]] * 8).save({str(tmp_path / "encoder.png")!r})
 print(matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

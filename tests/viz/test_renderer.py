@@ -63,7 +63,7 @@ def test_find_renderer_then_scripts_dir(dirs, tmp_path):
 
 def test_write_without_renderer_saves_dot_and_says_what_to_install(dirs, tmp_path):
     source = "digraph { a -> b }"
-    with pytest.raises(RendererNotFound, match=r'pip install "autograd-core\[viz\]".*system Graphviz') as info:
+    with pytest.raises(RendererNotFound, match=r'pip install "\.\[viz\]" in a clone.*system Graphviz') as info:
         write(source, tmp_path / "g.png")
     dot = tmp_path / "g.dot"
     assert dot.read_text() == source
