@@ -261,7 +261,9 @@ def draw_moons(histories: dict[str, dict[str, list]]):
 
 
 def _picture(args, fig, filename: str) -> None:
-    fig.savefig(_common.output(args, filename))
+    import viz
+
+    _common.show(args, viz.Plot(fig), filename)  # inline in a notebook, a file in --out
 
 
 # %% [markdown]
