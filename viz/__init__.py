@@ -5,6 +5,7 @@
     viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
     viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
     viz.backward_html(L)                # the same page inline in a notebook
+    viz.explore(L)                      # a slider per leaf: nudge w, see ΔL beside ∂L/∂w · Δw
     viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
     viz.exercise(L).check(answers)      # backprop by hand: a worksheet, graded with the reason for a mistake
     viz.forward_html(L, w, "fwd.html")  # forward mode stepped, and reverse vs forward counted
@@ -24,6 +25,7 @@ from .display import Page, Plot, save
 from .dot import Digraph, GraphTooLarge, draw_graph, neuron_part, render
 from .exercise import Exercise, exercise
 from .explain import Explanation, explain
+from .explore import Explorer, Nudge, explore
 from .forward import forward_html
 from .network import draw_network, render_network
 from .plots import plot_activations, plot_decision_boundary, plot_history
@@ -35,8 +37,10 @@ __all__ = [
     "Digraph",
     "Exercise",
     "Explanation",
+    "Explorer",
     "GraphTooLarge",
     "Message",
+    "Nudge",
     "Page",
     "Plot",
     "RenderError",
@@ -50,6 +54,7 @@ __all__ = [
     "draw_network",
     "exercise",
     "explain",
+    "explore",
     "find_renderer",
     "forward_html",
     "neuron_part",
