@@ -67,15 +67,19 @@ def output(args: argparse.Namespace, filename: str) -> Path:
 
 
 def show(args: argparse.Namespace, picture: object, filename: str) -> None:
-    """A lesson's picture (a graph, page or plot from viz): inline in a notebook, and written to
-    ``<out>/<filename>`` when there is an out folder (always as a script; in a notebook with ``--out``)."""
+    """A lesson's picture (a graph, page or plot from viz, or a matplotlib Figure): inline in a notebook, and
+    written to ``<out>/<filename>`` when there is an out folder (always as a script; in a notebook with ``--out``)."""
+    from matplotlib.figure import Figure
+
+    import viz
+
+    if isinstance(picture, Figure):
+        picture = viz.Plot(picture)
     if in_notebook():
         from IPython.display import display
 
         display(picture)
     if args.out is not None:
-        import viz
-
         viz.save(picture, output(args, filename))
 
 

@@ -135,10 +135,6 @@ def _boundary(ax, model, X_tr, y_tr, X_val, y_val, resolution: int = 120) -> Non
     ax.legend(fontsize=7, loc="lower left", ncol=2)
 
 
-def _picture(args, fig, filename: str) -> None:
-    fig.savefig(_common.output(args, filename))
-
-
 # %% [markdown]
 # ## Run, print, check
 
@@ -162,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      f"{r['train']['accuracy']:.0%}", f"{r['val']['accuracy']:.0%}", best + 1, h["val_loss"][best]))
     print(_common.table(["model", "weights", "epochs", "train loss", "val loss", "train acc", "val acc",
                          "best epoch", "best val loss"], rows))
-    _picture(args, draw(runs), "generalization.png")
+    _common.show(args, draw(runs), "generalization.png")
     checks = _common.Checks("generalization")
     _check(checks, runs)
     return checks.exit_code()

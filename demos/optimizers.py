@@ -260,12 +260,6 @@ def draw_moons(histories: dict[str, dict[str, list]]):
     return fig
 
 
-def _picture(args, fig, filename: str) -> None:
-    import viz
-
-    _common.show(args, viz.Plot(fig), filename)  # inline in a notebook, a file in --out
-
-
 # %% [markdown]
 # ## Run, print, check
 
@@ -313,8 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         [(name, MOONS[name][1]["lr"], h["loss"][0], h["loss"][9], h["loss"][49], h["loss"][-1],
                           f"{h['accuracy'][-1]:.0%}") for name, h in histories.items()]))
 
-    _picture(args, draw_valley(runs), "optimizers_valley.png")
-    _picture(args, draw_moons(histories), "optimizers_moons.png")
+    _common.show(args, draw_valley(runs), "optimizers_valley.png")
+    _common.show(args, draw_moons(histories), "optimizers_moons.png")
 
     _check_valley(checks, runs, rates, first)
     for name, h in histories.items():
