@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from autograd_core import Value, apply, gradients, topological_order
 
-from .dot import draw_graph, fmt
+from .dot import draw_graph
+from .names import fmt
 from .renderer import render_source
 
 

@@ -67,8 +67,8 @@ def test_widget_slider_moves_redraw_graph_and_report():
     box.sliders["w"].value = 1.0  # as a user's drag would: the observer runs update()
     loss, dw, _ = closed_form(1.0, -0.3)
     assert box.explorer.root.data == pytest.approx(loss, rel=1e-12)
-    assert "data 1" in graph.value and f"grad {viz.dot.fmt(dw)}" in graph.value and graph.value != before
-    assert f"true ΔL = {viz.dot.fmt(loss - closed_form(0.8, -0.3)[0])}" in report.value
+    assert "data 1" in graph.value and f"grad {viz.names.fmt(dw)}" in graph.value and graph.value != before
+    assert f"true ΔL = {viz.names.fmt(loss - closed_form(0.8, -0.3)[0])}" in report.value
     box.children[-3].click()  # Reset
     assert box.sliders["w"].value == 0.8 and box.explorer.root.data == pytest.approx(closed_form(0.8, -0.3)[0])
 
