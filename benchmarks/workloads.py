@@ -464,6 +464,30 @@ def wide(quick: bool) -> list[Row]:
             raise ArithmeticError(f"{engine}: ∂/∂a_0 = {results[0]}, expected {b[0]}")
         rows.append(Row(name, engine, t * 1e3, "ms", note=note))
         gc.collect()
+    return rows + _wide_dot(a, b, repeats)
+
+
+def _wide_dot(a: np.ndarray, b: np.ndarray, repeats: int) -> list[Row]:
+    """The same Σ a_i·b_i as one node, ``autograd_core.dot`` (interpreted and compiled)."""
+    import autograd_core as ac
+
+    name = f"wide sum of {len(a):.0e} products as one autograd_core.dot"
+
+    def run():
+        xs, ys = [ac.Value(float(v)) for v in a], [ac.Value(float(v)) for v in b]
+        ac.dot(xs, ys).backward()
+        return xs[0].grad
+
+    f = ac.compile(lambda x, y: ac.dot(x, y), batched=())
+    f(a, b)  # the trace, once
+    rows = []
+    for engine, step in ((E.OURS, run), (E.COMPILED, lambda: f.value_and_grad(a, b, argnums=(0,))[1][0][0])):
+        t, results = median_seconds(step, repeats)
+        if not math.isclose(float(results[0]), b[0], rel_tol=1e-12):
+            raise ArithmeticError(f"{engine}: ∂/∂a_0 = {results[0]}, expected {b[0]}")
+        note = "leaves made inside the timing" if engine == E.OURS else ""
+        rows.append(Row(name, engine, t * 1e3, "ms", note=note))
+        gc.collect()
     return rows
 
 

@@ -25,7 +25,7 @@ class GroupKey(NamedTuple):
     level: int  # 1 + the highest level of their inputs (leaves are level 0)
     op: str  # the op's name, or SIGMA
     const: float | None  # the n of x ** n
-    kinds: tuple  # each input's store; for SIGMA (products, batched terms, shared terms)
+    kinds: tuple  # each input's store; for SIGMA (products, batched terms, shared terms, the x's store)
     out_kind: int  # BATCHED if any input is per sample
 
 
@@ -33,7 +33,7 @@ class SumMember(NamedTuple):
     """One Σ node: v = Σ_k w_k·x_k + Σ t_b + Σ t_u."""
 
     node: Value
-    pairs: list  # (w, x): w shared, x per sample
+    pairs: list  # (w, x): w shared, x per sample (or every w and x shared)
     batched_terms: list
     uniform_terms: list
 
@@ -63,7 +63,10 @@ def _sum_member(v: Value, absorbed: set, kind: dict) -> SumMember | None:
     """v as a Σ node, or None when it is not one (a dot whose products are not shared·per-sample)."""
     if v.op == "dot":
         w, x, b = dot_parts(v.parents)
-        pairs = [_weight_times_input(wk, xk, kind) for wk, xk in zip(w, x)]
+        if all(kind[u] == UNIFORM for u in (*w, *x)):
+            pairs = list(zip(w, x))  # shared by the whole batch: one Σ w·x computed once
+        else:
+            pairs = [_weight_times_input(wk, xk, kind) for wk, xk in zip(w, x)]
         if any(p is None for p in pairs):
             return None
         rest = [] if b is None else [b]
@@ -104,8 +107,9 @@ def group_nodes(order: list[Value], outs: list[Value], children: dict, kind: dic
         member = _sum_member(v, absorbed, kind) if v.op in ("add", "sum", "dot") else None
         if member is not None:
             inputs = [u for pair in member.pairs for u in pair] + member.batched_terms + member.uniform_terms
-            k = BATCHED if member.pairs or member.batched_terms else UNIFORM
-            shape = (len(member.pairs), len(member.batched_terms), len(member.uniform_terms))
+            x_kind = kind[member.pairs[0][1]] if member.pairs else BATCHED
+            k = BATCHED if (x_kind == BATCHED and member.pairs) or member.batched_terms else UNIFORM
+            shape = (len(member.pairs), len(member.batched_terms), len(member.uniform_terms), x_kind)
             key = GroupKey(1 + max(level[u] for u in inputs), SIGMA, None, shape, k)
         else:
             kinds = tuple(kind[p] for p in v.parents)

@@ -116,23 +116,25 @@ class OpKernel:
 class SumKernel:
     """Nodes v_j = Σ_k w_jk·x_jk + Σ_m t_jm (w shared, x and the batched t per sample, u shared)."""
 
-    def __init__(self, pw: list, px: list, tb: list, tu: list, out_kind: int, start: int, n: int) -> None:
+    def __init__(
+        self, pw: list, px: list, tb: list, tu: list, out_kind: int, start: int, n: int, x_kind: int = BATCHED
+    ) -> None:
         def arr(rows_):
             return np.asarray(rows_, dtype=np.intp).reshape(n, -1)
 
         self.pw, self.px, self.tb, self.tu = arr(pw), arr(px), arr(tb), arr(tu)
-        self.out_kind, self.start, self.stop = out_kind, start, start + n
+        self.out_kind, self.start, self.stop, self.x_kind = out_kind, start, start + n, x_kind
         # The layer case: every neuron reads the same inputs x_k, so the products are W @ X.
-        self.shared_x = self.px.shape[1] > 0 and bool((self.px == self.px[0]).all())
+        self.shared_x = x_kind == BATCHED and self.px.shape[1] > 0 and bool((self.px == self.px[0]).all())
         self.x0 = rows(self.px[0]) if self.shared_x else None
         x_idx = self.px[0] if self.shared_x else self.px
         self.unique = [unique(a) for a in (self.pw, x_idx, self.tb, self.tu)]
 
     def inputs(self) -> list[tuple[int, np.ndarray]]:
-        return [(UNIFORM, self.pw), (BATCHED, self.px), (BATCHED, self.tb), (UNIFORM, self.tu)]
+        return [(UNIFORM, self.pw), (self.x_kind, self.px), (BATCHED, self.tb), (UNIFORM, self.tu)]
 
     def describe(self) -> tuple:
-        return ("sum", self.out_kind, self.start), [self.pw, self.px, self.tb, self.tu]
+        return ("sum", self.out_kind, self.start, self.x_kind), [self.pw, self.px, self.tb, self.tu]
 
     def forward(self, U: np.ndarray, V: np.ndarray) -> tuple:
         try:
@@ -144,7 +146,11 @@ class SumKernel:
     def _forward(self, U: np.ndarray, V: np.ndarray) -> tuple:
         W = X = None
         out = 0.0
-        if self.pw.shape[1]:
+        if self.pw.shape[1] and self.x_kind == UNIFORM:  # Σ w·x with every w and x shared
+            W, X = U[self.pw], U[self.px]
+            out = np.einsum("jk,jk->j", W, X)
+            out = out[:, None] if self.out_kind == BATCHED else out
+        elif self.pw.shape[1]:
             W = U[self.pw]
             X = V[self.x0] if self.shared_x else V[self.px]
             out = W @ X if self.shared_x else np.einsum("jk,jkb->jb", W, X)
@@ -162,7 +168,13 @@ class SumKernel:
         need_w, need_x, need_b, need_u = needs
         if W is not None and (need_w or need_x):
             dw, dx = MUL.local(W, X, None)  # ∂(w·x)/∂w = x, ∂(w·x)/∂x = w
-            if self.shared_x:
+            if self.x_kind == UNIFORM:
+                gw = (g.sum(axis=1) if self.out_kind == BATCHED else g)[:, None]
+                if need_w:
+                    scatter(GU, self.pw, gw * dw, self.unique[0])
+                if need_x:
+                    scatter(GU, self.px, gw * dx, self.unique[1])
+            elif self.shared_x:
                 if need_w:
                     scatter(GU, self.pw, g @ dw.T, self.unique[0])
                 if need_x:

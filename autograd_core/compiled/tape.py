@@ -58,7 +58,7 @@ class Tape:
             members = sorted(members, key=lambda m: [row(u) for u in _sum_inputs(m)])
             for m in members:
                 self.layout.place(m.node, key.out_kind)
-            return _sum_kernel(members, row, key.out_kind, start)
+            return _sum_kernel(members, row, key.out_kind, start, key.kinds[3])
         members = sorted(members, key=lambda v: [row(p) for p in v.parents])
         for v in members:
             self.layout.place(v, key.out_kind)
@@ -92,7 +92,7 @@ def _sum_inputs(m: SumMember) -> list[Value]:
     return [u for pair in m.pairs for u in pair] + m.batched_terms + m.uniform_terms
 
 
-def _sum_kernel(members: list[SumMember], row, out_kind: int, start: int) -> SumKernel:
+def _sum_kernel(members: list[SumMember], row, out_kind: int, start: int, x_kind: int) -> SumKernel:
     return SumKernel(
         [[row(w) for w, _ in m.pairs] for m in members],
         [[row(x) for _, x in m.pairs] for m in members],
@@ -101,4 +101,5 @@ def _sum_kernel(members: list[SumMember], row, out_kind: int, start: int) -> Sum
         out_kind,
         start,
         len(members),
+        x_kind,
     )

@@ -381,3 +381,23 @@ def test_compiled_mlp_of_dot_neurons_is_one_matrix_product_per_layer():
     ac.backward(ac.sum(L))
     assert close(total, expect)
     assert np.allclose(grads, [p.grad for p in model.parameters()], rtol=1e-12, atol=1e-12)
+
+
+def test_compiled_dot_of_shared_values_is_computed_once_and_matches_interpreted():
+    # Σ w·x with every w and x shared (a regularizer-like term), plus a per-sample term.
+    def f(x, a, b):
+        return ac.dot(a, b) * x + ac.dot([x, x], [a[0], b[1]], 1.0)
+
+    a, b = np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.25, -0.75])
+    X = np.array([0.1, -2.0, 3.0])
+    c = ac.compile(f, batched=(0,))
+    total, (gx, ga, gb) = c.value_and_grad(X, a, b)
+    ea, eb, et, ex = np.zeros(3), np.zeros(3), 0.0, []
+    for xs in X:
+        y, g = interpreted(lambda x, *ab: f(x, list(ab[:3]), list(ab[3:])), xs, *a, *b)
+        et += y
+        ex.append(g[0])
+        ea += g[1:4]
+        eb += g[4:]
+    assert close(total, et) and np.allclose(gx, ex, rtol=1e-12)
+    assert np.allclose(ga, ea, rtol=1e-12) and np.allclose(gb, eb, rtol=1e-12)

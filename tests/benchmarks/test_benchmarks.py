@@ -36,6 +36,7 @@ def test_benchmarks_quick_has_every_workload_and_engine(quick_run):
         "chain build",
         "chain backward",
         "wide sum",
+        "wide sum of 1e+03 products as one autograd_core.dot",
         "memory per node",
         "depth reached",
         "training-loop growth",
