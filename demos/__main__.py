@@ -16,8 +16,8 @@ from pathlib import Path
 from demos import _common
 
 TOUR = (
-    "neuron", "logistic", "modes", "gradcheck", "activations", "numpy_net", "xor", "encoder", "moons", "optimizers",
-    "generalization",
+    "neuron", "logistic", "modes", "gradcheck", "chainrule", "activations", "numpy_net", "xor", "encoder", "moons",
+    "optimizers", "generalization",
 )  # fmt: skip
 """The demos in the order a lesson on backprop would take them."""
 
