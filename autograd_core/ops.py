@@ -18,7 +18,7 @@ import builtins
 import math
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -187,26 +187,6 @@ def _exp(x: float) -> float:
         raise OverflowError(f"exp: exp({x!r}) overflows a float (inputs above about 709.78 do)") from None
 
 
-def _log_forward(x: float) -> float:
-    if not x > 0.0:
-        raise ValueError(f"log: input {x!r} is outside the domain x > 0")
-    return math.log(x)
-
-
-def _log1p(x: float) -> float:
-    if not x > -1.0:
-        raise ValueError(f"log1p: input {x!r} is outside the domain x > −1")
-    return math.log1p(x)
-
-
-def _sqrt(x: float) -> float:
-    if not x > 0.0:
-        raise ValueError(
-            f"sqrt: input {x!r} is outside the domain x > 0 (at 0 the derivative 1/(2√x) is infinite)"
-        )
-    return math.sqrt(x)
-
-
 def _sigmoid(x: float) -> float:
     # Two branches so that exp never overflows: σ(x) = 1/(1+e^{−x}) = e^x/(1+e^x).
     if x >= 0.0:
@@ -215,14 +195,19 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _finite_or_raise(name: str, f: Callable[[float], float]) -> Callable[[float], float]:
-    def forward(x: float) -> float:
-        if math.isinf(x):
-            raise ValueError(f"{name}: input {x!r} is outside the domain (finite numbers)")
-        return f(x)
+def _raising(op: Op) -> Op:
+    """The row with a forward that raises ``ValueError`` where its ``valid`` is false, naming the op,
+    the input and the row's ``domain``: the domain is written once, in the row."""
+    f, valid = op.forward, op.valid
 
-    forward.__name__ = name
-    return forward
+    def forward(*inputs: float) -> float:
+        if not valid(*inputs):
+            shown = ", ".join(map(repr, inputs))
+            raise ValueError(f"{op.name}: input {shown} is outside the domain {op.domain}")
+        return f(*inputs)
+
+    forward.__name__ = op.name
+    return replace(op, forward=forward)
 
 
 def _pow_valid(x, n: float):
@@ -357,15 +342,16 @@ ABS = Op(
 EXP = Op("exp", "exp", 1, forward=_exp, local=lambda x, v: (v,), formula="∂v/∂x = v",
          domain="x ≤ 709.78 (no overflow)", array_forward=lambda x: _xp(x).exp(x), written="x.exp()",
          notation="exp({x})")  # fmt: skip
-LOG = Op("log", "log", 1, forward=_log_forward, local=lambda x, v: (1.0 / x,), formula="∂v/∂x = 1/x",
+LOG = _raising(Op("log", "log", 1, forward=math.log, local=lambda x, v: (1.0 / x,), formula="∂v/∂x = 1/x",
          domain="x > 0", valid=lambda x: x > 0.0, array_forward=lambda x: _xp(x).log(x), written="x.log()",
-         notation="log({x})")  # fmt: skip
-LOG1P = Op("log1p", "log1p", 1, forward=_log1p, local=lambda x, v: (1.0 / (1.0 + x),),
+         notation="log({x})"))  # fmt: skip
+LOG1P = _raising(Op("log1p", "log1p", 1, forward=math.log1p, local=lambda x, v: (1.0 / (1.0 + x),),
            formula="∂v/∂x = 1/(1 + x)", domain="x > −1", valid=lambda x: x > -1.0,
-           array_forward=lambda x: _xp(x).log1p(x), written="x.log1p()", notation="log1p({x})")  # fmt: skip
-SQRT = Op("sqrt", "√", 1, forward=_sqrt, local=lambda x, v: (0.5 / v,), formula="∂v/∂x = 1/(2v)",
-          domain="x > 0", valid=lambda x: x > 0.0, array_forward=lambda x: _xp(x).sqrt(x), written="x.sqrt()",
-          notation="√({x})")  # fmt: skip
+           array_forward=lambda x: _xp(x).log1p(x), written="x.log1p()", notation="log1p({x})"))  # fmt: skip
+SQRT = _raising(Op("sqrt", "√", 1, forward=math.sqrt, local=lambda x, v: (0.5 / v,), formula="∂v/∂x = 1/(2v)",
+          domain="x > 0 (at 0, ∂v/∂x = 1/(2√x) is infinite)", valid=lambda x: x > 0.0,
+          array_forward=lambda x: _xp(x).sqrt(x), written="x.sqrt()",
+          notation="√({x})"))  # fmt: skip
 TANH = Op("tanh", "tanh", 1, forward=math.tanh, local=lambda x, v: (1.0 - v * v,), formula="∂v/∂x = 1 − v²",
           array_forward=lambda x: _xp(x).tanh(x), written="x.tanh()", notation="tanh({x})")  # fmt: skip
 SIGMOID = Op("sigmoid", "σ", 1, forward=_sigmoid, local=lambda x, v: (v * (1.0 - v),),
@@ -385,13 +371,12 @@ RELU = Op(
     lecture="ReLU",
     notation="ReLU({x})",
 )
-_sin_forward, _cos_forward = _finite_or_raise("sin", math.sin), _finite_or_raise("cos", math.cos)
-SIN = Op("sin", "sin", 1, forward=_sin_forward, local=lambda x, v: (_cos(x),), formula="∂v/∂x = cos x",
+SIN = _raising(Op("sin", "sin", 1, forward=math.sin, local=lambda x, v: (_cos(x),), formula="∂v/∂x = cos x",
          domain="x finite", valid=_finite, array_forward=lambda x: _xp(x).sin(x), written="x.sin()",
-         notation="sin({x})")  # fmt: skip
-COS = Op("cos", "cos", 1, forward=_cos_forward, local=lambda x, v: (-_sin(x),), formula="∂v/∂x = −sin x",
+         notation="sin({x})"))  # fmt: skip
+COS = _raising(Op("cos", "cos", 1, forward=math.cos, local=lambda x, v: (-_sin(x),), formula="∂v/∂x = −sin x",
          domain="x finite", valid=_finite, array_forward=lambda x: _xp(x).cos(x), written="x.cos()",
-         notation="cos({x})")  # fmt: skip
+         notation="cos({x})"))  # fmt: skip
 STEP = Op(
     "step",
     "step",
