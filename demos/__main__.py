@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shutil
 import time
 import traceback
 from collections.abc import Sequence
@@ -22,11 +23,17 @@ TOUR = (
 """The demos in the order a lesson on backprop would take them."""
 
 
+GALLERY = ("neuron_graph.svg", "moons_network.svg", "xor_graph.svg", "moons_boundary.png")
+"""The README's pictures, as the tour writes them; ``--gallery`` copies them into ``GALLERY_DIR``."""
+GALLERY_DIR = Path(__file__).parent / "gallery"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every demo of ``TOUR`` with the same ``--out``; list the files written; 1 if any check failed."""
     parser = argparse.ArgumentParser(prog="python -m demos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures (default: out/)")
     parser.add_argument("--only", nargs="+", choices=TOUR, metavar="DEMO", help=f"run only these: {', '.join(TOUR)}")
+    parser.add_argument("--gallery", action="store_true", help=f"then copy the README's pictures into {GALLERY_DIR}")
     args = parser.parse_args(argv)
     _common.make_folder(parser, args.out)
     start = time.perf_counter()
@@ -51,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"the tour took {elapsed:.1f} s; FAILED: {', '.join(failed)}")
         return 1
     print(f"the tour took {elapsed:.1f} s; every demo's checks passed")
+    if args.gallery:
+        for name in GALLERY:
+            print(f"  gallery: {shutil.copyfile(args.out / name, GALLERY_DIR / name)}")
     return 0
 
 

@@ -105,6 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  final training accuracy: {result['accuracy']:.0%}")
     _common.show(args, viz.plot_decision_boundary(result["model"], result["X"], result["y"]), "moons_boundary.png")
     _common.show(args, viz.plot_history(history), "moons_history.png")
+    from nn import losses
+
+    model = result["model"]  # the sample the model is least sure of: its hinge loss is not 0, so grads flow
+    x, label = max(zip(result["X"], result["y"]), key=lambda sample: losses.hinge([model(sample[0])], [sample[1]]).data)
+    network = viz.draw_network(model, x, loss=lambda s: losses.hinge([s], [label]))
+    _common.show(args, network, "moons_network.svg")
     checks = _common.Checks("moons")
     checks.that("final training accuracy ≥ 97%", result["accuracy"] >= 0.97, f"{result['accuracy']:.0%}")
     if compiled:

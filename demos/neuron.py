@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     got = partials()
     rows = [(f"∂L/∂{n}", SEED_000[n], engine, exact, abs(engine - exact)) for n, (engine, exact) in got.items()]
     print(_common.table(["partial", "closed form (seed 000)", "BACKWARD()", "closed form", "|difference|"], rows))
-    _common.show(args, viz.draw_graph(v["L"]), "neuron_graph.svg")
+    _common.show(args, viz.draw_graph(v["L"], rankdir="TB"), "neuron_graph.svg")  # narrow: the README shows it
     title = "Seed 000: BACKWARD() on L = ½(y − σ(wx + b))² + λw², step by step"
     _common.show(args, viz.backward_html(v["L"], title=title), "neuron_backward.html")
     checks = _common.Checks("neuron")

@@ -113,6 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     title = f"2-4-1 tanh network, trained: {right} of {len(y)} right (boundary: s = 0)"
     _common.show(args, viz.plot_decision_boundary(results["network"]["model"], X, y, title=title), "xor_network.png")
 
+    network = results["network"]["model"]
+    network.zero_grad()  # fit left the last step's grads: draw this one sample's alone
+    out = network(X[1])  # one sample through the trained 2-4-1 network: its computation graph, layer by layer
+    out.backward()
+    _common.show(args, viz.draw_graph(out), "xor_graph.svg")
     checks = _common.Checks("xor")
     checks.that("no line gets more than 3 of 4 (XOR is not linearly separable)", best == 0.75, f"{best:.0%}")
     neuron = results["neuron"]

@@ -30,7 +30,7 @@ from .renderer import write
 MAX_NEURONS = 32
 """A column with more neurons (or inputs) shows the first ones, a "… k more" node and the last one."""
 
-COLUMN = 250.0  # points between columns
+COLUMN = 200.0  # points between columns
 WIDTH = 104.0  # a neuron's box, in points
 LINE = 12.0  # points per line of 10-pt text (a box is as tall as its lines, plus 8)
 GAP = 12.0  # points between boxes in a column
@@ -263,7 +263,7 @@ def picture(units: list[list[Unit]], weights: list[Weight], r: Reading, height: 
                     max((abs(e.grad) for e in weights if e.grad is not None and math.isfinite(e.grad)), default=0.0))
     for e in sorted(weights, key=lambda e: 0.0 if e.grad is None else abs(e.grad)):  # widest last, on top
         edge(g, e, scales, r.top)
-    legend(g, len(units) * COLUMN - COLUMN / 2, top_y, r, scales)
+    legend(g, (len(units) - 1) * COLUMN + WIDTH / 2 + 40, top_y, r, scales)
     return g
 
 
@@ -305,11 +305,10 @@ def heading_activation(layer: tuple[object, list[object]]) -> str:
 def legend(g: Digraph, x: float, top_y: float, r: Reading, scales: Scales) -> None:
     """Sample edges and the words for what colour, width and each neuron's lines mean, right of the output."""
     top = r.top
-    samples = [(NEGATIVE[3], 1.5, "solid", f"edge: a weight w < 0 (darker: larger |w|, largest {fmt(scales.w)})"),
-               (POSITIVE[3], 1.5, "solid", "edge: a weight w > 0")]
+    samples = [(NEGATIVE[3], 1.5, "solid", "a weight w < 0"), (POSITIVE[3], 1.5, "solid", "a weight w > 0")]
     if r.grad_of:
-        samples += [("#606060", EDGE_WIDTH[1], "solid", f"width: |∂{top}/∂w| (widest {fmt(scales.grad)})"),
-                    ("#606060", EDGE_WIDTH[0], "dashed", f"dashed: ∂{top}/∂w = 0 (no gradient reaches it)")]
+        samples += [("#606060", EDGE_WIDTH[1], "solid", f"width: |∂{top}/∂w|"),
+                    ("#606060", EDGE_WIDTH[0], "dashed", f"∂{top}/∂w = 0: no gradient")]
     else:
         samples += [("#606060", NO_GRAD_WIDTH, "solid", "width: |w|")]
     y = top_y - 10
@@ -319,16 +318,20 @@ def legend(g: Digraph, x: float, top_y: float, r: Reading, scales: Scales) -> No
             g.node(f"legend{i}{end}", "", pos=f"{x + dx:.1f},{y:.1f}!", shape="point", width="0.01", style="invis")
         g.edge(f"legend{i}a", f"legend{i}b", color=colour, penwidth=f"{width:.2f}", style=style, id=f"legend{i}",
                **{"class": "legend"})
-        g.node(f"legend{i}t", dot_text(text) + "\\l", pos=f"{x + 206:.1f},{y:.1f}!", shape="plaintext", style="",
-               width=f"{300 / 72:.3f}", **{"class": "legend"})
-    words = ["neuron: name · activation", "a = f(z): its value for this x" if r.inputs else "b: its bias"]
+        g.node(f"legend{i}t", dot_text(text) + "\\l", pos=f"{x + 156:.1f},{y:.1f}!", shape="plaintext", style="",
+               width=f"{200 / 72:.3f}", **{"class": "legend"})
+    words = [f"colour: darker, larger |w| (up to {fmt(scales.w)})"]
     if r.grad_of:
-        words.append(f"∂{top}/∂z" if r.inputs else "∂L/∂b (= ∂L/∂z, summed over the batch)")
-        words[-1] += ": fill blue < 0 < orange, grey: 0"
+        words.append(f"widest: |∂{top}/∂w| = {fmt(scales.grad)}")
+    words += ["", "neuron: name · activation", "a = f(z), its value for this x" if r.inputs else "b: its bias"]
+    if r.grad_of:
+        batch = ["∂L/∂b (= ∂L/∂z, summed over", "the batch), by the fill:"]
+        words += [f"∂{top}/∂z, shown by the fill:"] if r.inputs else batch
+        words.append("blue < 0 < orange, grey: 0")
         if top == "g":
-            words.append("g: the network's output (pass loss= for a loss L)")
+            words += ["g: the network's output", "(pass loss= for a loss L)"]
     g.node("legend_words", "\\l".join(dot_text(w) for w in words) + "\\l",
-           pos=f"{x + 150:.1f},{y - 24 - 7 * len(words):.1f}!", shape="plaintext", style="", width=f"{300 / 72:.3f}",
+           pos=f"{x + 120:.1f},{y - 24 - 7 * len(words):.1f}!", shape="plaintext", style="", width=f"{240 / 72:.3f}",
            height=f"{14 * len(words) / 72:.3f}", id="legend", **{"class": "legend"})
 
 

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "neuron_graph.svg", "neuron_backward.html", "logistic_graph.svg", "modes.png", "activations.png",
     "xor_neuron.png", "xor_network.png", "encoder_hidden.png", "moons_boundary.png", "moons_history.png",
-    "optimizers_valley.png", "optimizers_moons.png", "generalization.png", "chainrule_path.svg",
+    "optimizers_valley.png", "optimizers_moons.png", "generalization.png", "chainrule_path.svg", "moons_network.svg",
+    "xor_graph.svg",
     "chainrule_worksheet.svg", "chainrule_answer_key.md", "chainrule_backward.svg", "chainrule_forward.html",
 }  # fmt: skip
 
