@@ -28,7 +28,6 @@ from autograd_core import OPS, GradcheckError, Op, Value, apply, gradcheck, grad
 from autograd_core.testing import check_op
 from demos import _common
 from viz import backward_animation, exercise, explain, forward_html
-from viz.renderer import write
 
 POINT = {"x": 1.5, "w": 0.8, "b": -0.3, "y": 0.2, "λ": 0.1}
 
@@ -59,7 +58,7 @@ def lesson_paths(args) -> dict:
     L, leaves = neuron()
     L.backward()
     e = explain(L, leaves["w"])
-    write(e.draw(0).source, _common.output(args, "chainrule_path.svg"))
+    _common.show(args, e.draw(0), "chainrule_path.svg")
     return {"explain": e, "text": str(e), "latex": e.to_latex(), "backward": gradients(L)[leaves["w"]],
             "b": explain(L, leaves["b"])}  # fmt: skip
 
@@ -75,8 +74,9 @@ def lesson_exercise(args) -> dict:
     """The worksheet and its key; answers all right, with a missed child, and with a wrong σ′."""
     L, _ = neuron()
     ex = exercise(L)
-    ex.save(_common.output(args, "chainrule_worksheet.svg"))
-    ex.save(_common.output(args, "chainrule_answer_key.md"), reveal=True)
+    if args.out is not None:  # files for print (in a notebook without --out, none)
+        ex.save(_common.output(args, "chainrule_worksheet.svg"))
+        ex.save(_common.output(args, "chainrule_answer_key.md"), reveal=True)
     key = {ex.names[v]: ex.expected[v] for v in ex.nodes}
     missed = dict(key, w=key["z"] * 1.5)  # the path through r left out
     slip = dict(key)
@@ -141,8 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("3. " + c["message"].split("\n")[0])
     print(f"   the right row: gradcheck {c['right']}, check_op {c['check_op']}")
     L, _ = neuron()
-    backward_animation(L, _common.output(args, "chainrule_backward.svg"))
-    forward_html(L, "w", _common.output(args, "chainrule_forward.html"))
+    if args.out is not None:
+        backward_animation(L, _common.output(args, "chainrule_backward.svg"))
+        forward_html(L, "w", _common.output(args, "chainrule_forward.html"))
 
     checks = _common.Checks("chainrule")
     e = p["explain"]
