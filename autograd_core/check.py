@@ -32,8 +32,10 @@ class Culprit:
         names = _input_names(self.op, len(self.inputs))
         at = ", ".join(f"{n} = {x:.4g}" for n, x in zip(names, self.inputs))
         where = f" (node {self.node.label})" if self.node.label else ""
-        return (f"the rule of op {self.op!r} is wrong for input {self.input} at {at}{where}: "
-                f"local {self.local:.4g} vs numeric {self.numeric:.4g}")
+        return (
+            f"the rule of op {self.op!r} is wrong for input {self.input} at {at}{where}: "
+            f"local {self.local:.4g} vs numeric {self.numeric:.4g}"
+        )
 
 
 class GradcheckError(AssertionError):
@@ -50,8 +52,9 @@ def _input_names(op: str, n: int) -> list[str]:
     return ["x"] if n == 1 else ["a", "b"] if n == 2 else [f"x{k}" for k in range(n)]
 
 
-def local_culprits(root: Value, leaves: list[Value] = (), eps: float = 1e-6, atol: float = 1e-5,
-                   rtol: float = 1e-3) -> list[Culprit]:
+def local_culprits(
+    root: Value, leaves: list[Value] = (), eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> list[Culprit]:
     """Every node (on a path from ``leaves``, default all) whose rule disagrees with its row's own forward.
 
     Each input of each node is moved by ±ε in the row's forward alone; an input within ε of one of
@@ -72,8 +75,8 @@ def local_culprits(root: Value, leaves: list[Value] = (), eps: float = 1e-6, ato
             if any(abs(x - k) <= eps for k in op.kinks):
                 continue
             try:
-                up = op.forward(*xs[:j], x + eps, *xs[j + 1:], *extra)
-                down = op.forward(*xs[:j], x - eps, *xs[j + 1:], *extra)
+                up = op.forward(*xs[:j], x + eps, *xs[j + 1 :], *extra)
+                down = op.forward(*xs[:j], x - eps, *xs[j + 1 :], *extra)
             except (ValueError, ZeroDivisionError, OverflowError):
                 continue
             numeric = (up - down) / (2 * eps)
@@ -188,9 +191,11 @@ def gradcheck(
     names = [x.label if isinstance(x, Value) and x.label else name for x, name in zip(inputs, _names(f, len(xs)))]
     for i, found, lo, hi in kinks:
         warnings.warn(
-            KinkWarning(f"gradcheck: {names[i]} = {xs[i]!r} is at a kink: {'; '.join(found)}; central "
-                        f"differences are meaningless there, so the analytic {analytic[i]:.6g} was only checked "
-                        f"to lie between the one-sided slopes [{lo:.6g}, {hi:.6g}]"),
+            KinkWarning(
+                f"gradcheck: {names[i]} = {xs[i]!r} is at a kink: {'; '.join(found)}; central "
+                f"differences are meaningless there, so the analytic {analytic[i]:.6g} was only checked "
+                f"to lie between the one-sided slopes [{lo:.6g}, {hi:.6g}]"
+            ),
             stacklevel=2,
         )
     if failed:
@@ -208,8 +213,10 @@ def gradcheck(
             more = f" (and {len(shown) - 3} more)" if len(shown) > 3 else ""
             blame = "; ".join(shown[:3]) + more
         else:
-            blame = ("every op's rule agrees with its own forward at its node's inputs, so the mismatch comes "
-                     "from f itself (a number taken out of the graph with .data or float(), or a kink)")
+            blame = (
+                "every op's rule agrees with its own forward at its node's inputs, so the mismatch comes "
+                "from f itself (a number taken out of the graph with .data or float(), or a kink)"
+            )
         raise GradcheckError(
             f"gradcheck failed: {blame}; reverse-mode and central-difference derivatives disagree "
             f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n" + "\n".join([header, *lines]),

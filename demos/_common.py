@@ -23,8 +23,12 @@ def parse_args(
     """The demo's command line: ``--out DIR`` (default ``out/``) plus the demo's own options."""
     first_paragraph = (doc or "").strip().split("\n\n")[0]
     parser = argparse.ArgumentParser(prog=f"python -m demos.{name}", description=first_paragraph)
-    parser.add_argument("--out", type=Path, default=None if in_notebook() else Path("out"),
-                        help="folder for the pictures (default: out/; in a notebook none, the pictures show inline)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None if in_notebook() else Path("out"),
+        help="folder for the pictures (default: out/; in a notebook none, the pictures show inline)",
+    )
     if extra is not None:
         extra(parser)
     if argv is None:

@@ -40,6 +40,7 @@ EPS = 1e-6
 # ``OPS[name].forward(x)`` is v, ``OPS[name].local(x, v)`` the tuple of local derivatives (one
 # per input), and ``OPS[name].kinks`` the points where the derivative is a convention.
 
+
 # %%
 def derivatives(points: Sequence[float] = POINTS) -> dict[str, list[tuple[float, float, float, float | None]]]:
     """The checked numbers: name → per point (x, v, ∂v/∂x from the table, central difference or None at a kink)."""
@@ -79,10 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     checks = _common.Checks("activations")
     smooth = [(local, numeric) for points in table.values() for _, _, local, numeric in points if numeric is not None]
-    checks.close("table derivatives equal central differences away from kinks",
-                 [a for a, _ in smooth], [b for _, b in smooth], 1e-6)
-    checks.that("step′ = sign′ = 0 everywhere (no gradient flows: they cannot be trained by backprop)",
-                all(local == 0.0 for name in ("step", "sign") for _, _, local, _ in table[name]))
+    checks.close(
+        "table derivatives equal central differences away from kinks",
+        [a for a, _ in smooth],
+        [b for _, b in smooth],
+        1e-6,
+    )
+    checks.that(
+        "step′ = sign′ = 0 everywhere (no gradient flows: they cannot be trained by backprop)",
+        all(local == 0.0 for name in ("step", "sign") for _, _, local, _ in table[name]),
+    )
     relu_at_0 = next(local for x, _, local, _ in table["relu"] if x == 0.0)
     checks.that("relu′(0) = 0, PyTorch's convention (seed 003 takes 1)", relu_at_0 == 0.0)
     return checks.exit_code()

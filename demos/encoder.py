@@ -31,6 +31,7 @@ EPOCHS = 300
 # ## Train
 # The hidden values are the outputs of layer 1; ``model.layers[0](x)`` gives them.
 
+
 # %%
 def train(epochs: int = EPOCHS, seed: int = 0) -> dict[str, object]:
     """The checked numbers: per input, its hidden values h ∈ (0, 1)³ and its output probabilities."""
@@ -38,8 +39,15 @@ def train(epochs: int = EPOCHS, seed: int = 0) -> dict[str, object]:
 
     X, targets = data.encoder_838(targets="index")
     model = MLP(8, [3, 8], activation="sigmoid", output_activation="linear", seed=seed)
-    history = fit(model, X, targets, loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.1),
-                  epochs=epochs, progress=False)
+    history = fit(
+        model,
+        X,
+        targets,
+        loss="cross_entropy",
+        optimizer=Adam(model.parameters(), lr=0.1),
+        epochs=epochs,
+        progress=False,
+    )
     hidden = [[h.data for h in model.layers[0](x)] for x in X]
     outputs = [[p.data for p in losses.softmax(model(x))] for x in X]
     return {"X": X, "hidden": hidden, "outputs": outputs, "loss": history["loss"][-1]}
@@ -52,8 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("demos.encoder: seed 001, 'Learning Hidden Layer Representations', an 8-3-8 network")
     r = train()
     bits = lambda row: "".join(str(round(v)) for v in row)
-    rows = [(bits(x), "  ".join(f"{h:.2f}" for h in hidden), bits(out))
-            for x, hidden, out in zip(r["X"], r["hidden"], r["outputs"])]
+    rows = [
+        (bits(x), "  ".join(f"{h:.2f}" for h in hidden), bits(out))
+        for x, hidden, out in zip(r["X"], r["hidden"], r["outputs"])
+    ]
     print(_common.table(["Input", "Hidden Values", "Output"], rows))
     print(f"  final cross-entropy {r['loss']:.3g}")
     _common.show(args, _heatmap(r["hidden"]), "encoder_hidden.png")

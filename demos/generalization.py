@@ -48,6 +48,7 @@ EARLY = f"too large + early stopping ({PATIENCE})"
 # %% [markdown]
 # ## One split for every model
 
+
 # %%
 def split() -> tuple:
     """(X_train, X_val, y_train, y_val): 300 moons with noise 0.25, half held out (seeded)."""
@@ -62,6 +63,7 @@ def split() -> tuple:
 # ``history["val_loss"][k]`` is the validation loss after epoch k + 1's update; the "best epoch"
 # is the one with the lowest validation loss.
 
+
 # %%
 def train(compiled: bool = True) -> dict[str, dict[str, object]]:
     """For each model (and the early-stopped large one): the model, its history and its final losses."""
@@ -71,11 +73,25 @@ def train(compiled: bool = True) -> dict[str, dict[str, object]]:
     runs = {}
     for name, spec in [*MODELS.items(), (EARLY, {**MODELS["too large: 32-32 ReLU"], "early_stopping": PATIENCE})]:
         model = MLP(2, spec["sizes"], activation=spec["activation"], output_activation="linear", seed=1)
-        history = fit(model, X_tr, y_tr, loss="bce", optimizer=Adam(model.parameters(), lr=spec["lr"]),
-                      epochs=spec["epochs"], progress=False, compiled=compiled, validation=(X_val, y_val),
-                      early_stopping=spec.get("early_stopping"))
-        runs[name] = {"model": model, "history": history, "weights": len(model.parameters()),
-                      "train": evaluate(model, X_tr, y_tr, "bce"), "val": evaluate(model, X_val, y_val, "bce")}
+        history = fit(
+            model,
+            X_tr,
+            y_tr,
+            loss="bce",
+            optimizer=Adam(model.parameters(), lr=spec["lr"]),
+            epochs=spec["epochs"],
+            progress=False,
+            compiled=compiled,
+            validation=(X_val, y_val),
+            early_stopping=spec.get("early_stopping"),
+        )
+        runs[name] = {
+            "model": model,
+            "history": history,
+            "weights": len(model.parameters()),
+            "train": evaluate(model, X_tr, y_tr, "bce"),
+            "val": evaluate(model, X_val, y_val, "bce"),
+        }
     return runs
 
 
@@ -84,6 +100,7 @@ def train(compiled: bool = True) -> dict[str, dict[str, object]]:
 # Each boundary is the line s = 0 of the trained model (for the early-stopped one, of the weights
 # put back). Training points are filled, validation points hollow: the large model bends its
 # boundary around single training points, and the validation points do not follow.
+
 
 # %%
 def draw(runs: dict[str, dict[str, object]]):
@@ -99,14 +116,20 @@ def draw(runs: dict[str, dict[str, object]]):
     for (curves, boundary), (name, run) in zip(axes.T, runs.items()):
         history = run["history"]
         history_curves(curves, history, "loss", best_epoch(history))
-        curves.set(xlabel="epoch", ylabel="loss (binary cross-entropy)", ylim=(0, min(top, 1.5) * 1.05),
-                   title=f"{name}\n{run['weights']} weights, {len(history['loss'])} epochs")
+        curves.set(
+            xlabel="epoch",
+            ylabel="loss (binary cross-entropy)",
+            ylim=(0, min(top, 1.5) * 1.05),
+            title=f"{name}\n{run['weights']} weights, {len(history['loss'])} epochs",
+        )
         curves.grid(alpha=0.3)
         curves.legend(fontsize=8, loc="best")
         _boundary(boundary, run["model"], X_tr, y_tr, X_val, y_val)
-        boundary.set_title(f"training loss {run['train']['loss']:.3f}, accuracy {run['train']['accuracy']:.0%}\n"
-                           f"validation loss {run['val']['loss']:.3f}, accuracy {run['val']['accuracy']:.0%}",
-                           fontsize=10)
+        boundary.set_title(
+            f"training loss {run['train']['loss']:.3f}, accuracy {run['train']['accuracy']:.0%}\n"
+            f"validation loss {run['val']['loss']:.3f}, accuracy {run['val']['accuracy']:.0%}",
+            fontsize=10,
+        )
     fig.tight_layout()
     return fig
 
@@ -128,15 +151,22 @@ def _boundary(ax, model, X_tr, y_tr, X_val, y_val, resolution: int = 120) -> Non
     for X, y, filled, what in ((X_tr, y_tr, True, "training"), (X_val, y_val, False, "validation")):
         for label, colour in ((0, BLUE), (1, ORANGE)):
             points = [x for x, t in zip(X, y) if t == label]
-            ax.scatter([p[0] for p in points], [p[1] for p in points], s=16, linewidths=0.9,
-                       color=colour if filled else "none", edgecolors="black" if filled else colour,
-                       label=f"{what}, y = {label}")
+            ax.scatter(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                s=16,
+                linewidths=0.9,
+                color=colour if filled else "none",
+                edgecolors="black" if filled else colour,
+                label=f"{what}, y = {label}",
+            )
     ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]), xlabel="x₁", ylabel="x₂")
     ax.legend(fontsize=7, loc="lower left", ncol=2)
 
 
 # %% [markdown]
 # ## Run, print, check
+
 
 # %%
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,18 +176,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _common.parse_args(__doc__, "generalization", argv)
     compiled = compiled_available()
     X_tr, X_val, *_ = split()
-    print(f"demos.generalization: seed 001, 'Overfitting in NN' / 'Underfitting in NN'; moons, noise 0.25, "
-          f"{len(X_tr)} training and {len(X_val)} validation samples; BCE, full-batch Adam"
-          f" ({'compiled' if compiled else 'interpreted: about a minute'})")
+    print(
+        f"demos.generalization: seed 001, 'Overfitting in NN' / 'Underfitting in NN'; moons, noise 0.25, "
+        f"{len(X_tr)} training and {len(X_val)} validation samples; BCE, full-batch Adam"
+        f" ({'compiled' if compiled else 'interpreted: about a minute'})"
+    )
     runs = train(compiled=compiled)
     rows = []
     for name, r in runs.items():
         h = r["history"]
         best = h["val_loss"].index(min(h["val_loss"]))
-        rows.append((name, r["weights"], len(h["loss"]), r["train"]["loss"], r["val"]["loss"],
-                     f"{r['train']['accuracy']:.0%}", f"{r['val']['accuracy']:.0%}", best + 1, h["val_loss"][best]))
-    print(_common.table(["model", "weights", "epochs", "train loss", "val loss", "train acc", "val acc",
-                         "best epoch", "best val loss"], rows))
+        rows.append(
+            (
+                name,
+                r["weights"],
+                len(h["loss"]),
+                r["train"]["loss"],
+                r["val"]["loss"],
+                f"{r['train']['accuracy']:.0%}",
+                f"{r['val']['accuracy']:.0%}",
+                best + 1,
+                h["val_loss"][best],
+            )
+        )
+    print(
+        _common.table(
+            [
+                "model",
+                "weights",
+                "epochs",
+                "train loss",
+                "val loss",
+                "train acc",
+                "val acc",
+                "best epoch",
+                "best val loss",
+            ],
+            rows,
+        )
+    )
     _common.show(args, draw(runs), "generalization.png")
     checks = _common.Checks("generalization")
     _check(checks, runs)
@@ -169,30 +226,41 @@ def _check(checks: _common.Checks, runs: dict[str, dict[str, object]]) -> None:
     small, right, large = (runs[name] for name in MODELS)
     early = runs[EARLY]
     loss = lambda run, part: run[part]["loss"]
-    checks.that("the printed final losses are fit's last validation losses (evaluate = history, 1e-10)",
-                all(_common.agree(loss(r, "val"), r["history"]["val_loss"][-1], 1e-10) for r in (small, right, large)))
-    checks.that("too small underfits: its training loss is over 2× the right model's, its validation loss over 1.5×",
-                loss(small, "train") > 2 * loss(right, "train") and loss(small, "val") > 1.5 * loss(right, "val"),
-                f"train {loss(small, 'train'):.3f} vs {loss(right, 'train'):.3f}, "
-                f"val {loss(small, 'val'):.3f} vs {loss(right, 'val'):.3f}")
-    checks.that("about right has the lowest validation loss of the three, within 0.15 of its training loss",
-                loss(right, "val") < min(loss(small, "val"), loss(large, "val"))
-                and loss(right, "val") - loss(right, "train") < 0.15,
-                f"val {loss(right, 'val'):.3f}, train {loss(right, 'train'):.3f}")
+    checks.that(
+        "the printed final losses are fit's last validation losses (evaluate = history, 1e-10)",
+        all(_common.agree(loss(r, "val"), r["history"]["val_loss"][-1], 1e-10) for r in (small, right, large)),
+    )
+    checks.that(
+        "too small underfits: its training loss is over 2× the right model's, its validation loss over 1.5×",
+        loss(small, "train") > 2 * loss(right, "train") and loss(small, "val") > 1.5 * loss(right, "val"),
+        f"train {loss(small, 'train'):.3f} vs {loss(right, 'train'):.3f}, "
+        f"val {loss(small, 'val'):.3f} vs {loss(right, 'val'):.3f}",
+    )
+    checks.that(
+        "about right has the lowest validation loss of the three, within 0.15 of its training loss",
+        loss(right, "val") < min(loss(small, "val"), loss(large, "val"))
+        and loss(right, "val") - loss(right, "train") < 0.15,
+        f"val {loss(right, 'val'):.3f}, train {loss(right, 'train'):.3f}",
+    )
     val = large["history"]["val_loss"]
-    checks.that("too large overfits: training loss under 0.05 while the validation loss ends over 3× its lowest",
-                loss(large, "train") < 0.05 and val[-1] > 3 * min(val),
-                f"train {loss(large, 'train'):.3f}; val lowest {min(val):.3f} at epoch {val.index(min(val)) + 1}, "
-                f"last {val[-1]:.3f}")
+    checks.that(
+        "too large overfits: training loss under 0.05 while the validation loss ends over 3× its lowest",
+        loss(large, "train") < 0.05 and val[-1] > 3 * min(val),
+        f"train {loss(large, 'train'):.3f}; val lowest {min(val):.3f} at epoch {val.index(min(val)) + 1}, "
+        f"last {val[-1]:.3f}",
+    )
     stopped = early["history"]["val_loss"]
     best = stopped.index(min(stopped))
-    checks.that(f"early stopping stopped {PATIENCE} epochs after the best epoch, and the same best as the long run",
-                len(stopped) == best + 1 + PATIENCE and stopped == val[: len(stopped)],
-                f"best epoch {best + 1}, stopped after epoch {len(stopped)}")
-    checks.that("early stopping put back the best epoch's weights: their validation loss is the lowest recorded",
-                _common.agree(loss(early, "val"), min(stopped), 1e-10)
-                and loss(early, "val") < loss(large, "val") / 3,
-                f"{loss(early, 'val'):.3f} against {loss(large, 'val'):.3f} without early stopping")
+    checks.that(
+        f"early stopping stopped {PATIENCE} epochs after the best epoch, and the same best as the long run",
+        len(stopped) == best + 1 + PATIENCE and stopped == val[: len(stopped)],
+        f"best epoch {best + 1}, stopped after epoch {len(stopped)}",
+    )
+    checks.that(
+        "early stopping put back the best epoch's weights: their validation loss is the lowest recorded",
+        _common.agree(loss(early, "val"), min(stopped), 1e-10) and loss(early, "val") < loss(large, "val") / 3,
+        f"{loss(early, 'val'):.3f} against {loss(large, 'val'):.3f} without early stopping",
+    )
 
 
 if __name__ == "__main__":

@@ -55,17 +55,26 @@ def network_loss(w11, w12, w21, w22, b1, b2, v1, v2, c):
 # an ``Op`` (name, symbol, arity, then forward=, local= rule and formula= by keyword), used through ``apply`` exactly
 # like the built-in rows: the engine trusts whatever the rule says.
 
+
 # %%
 def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))  # ln(1 + eˣ) without overflow
 
 
 SOFTPLUS = Op(
-    "softplus", "softplus", 1, forward=_softplus, local=lambda x, v: (1.0 / (1.0 + math.exp(-x)),),
+    "softplus",
+    "softplus",
+    1,
+    forward=_softplus,
+    local=lambda x, v: (1.0 / (1.0 + math.exp(-x)),),
     formula="∂v/∂x = σ(x)",
 )
 SOFTPLUS_WRONG = Op(
-    "softplus_wrong", "softplus", 1, forward=_softplus, local=lambda x, v: (1.0 / (1.0 + math.exp(x)),),
+    "softplus_wrong",
+    "softplus",
+    1,
+    forward=_softplus,
+    local=lambda x, v: (1.0 / (1.0 + math.exp(x)),),
     formula="∂v/∂x = σ(−x)",
 )
 
@@ -105,6 +114,7 @@ WRONG_POINT, LUCKY_POINT = (0.8, 1.5), (0.0, 1.5)
 # relu(w·x + b) at w = 0.5, x = 2, b = −1: the pre-activation is exactly 0. The engine uses
 # relu′(0) = 0 (PyTorch's convention); the central difference sees half of the slope, 0.5·x.
 # Neither is "the" derivative: gradcheck warns instead of failing.
+
 
 # %%
 def relu_neuron(w, b):
@@ -156,9 +166,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks.that("the right softplus rule passes", r["right_rule"] == "passed")
     checks.that("the wrong rule is caught, ∂f/∂w and ∂f/∂x both MISMATCH", r["wrong_rule"].count("MISMATCH") == 2)
     checks.that("the wrong rule slips through at the lucky point w = 0", r["wrong_rule_lucky_point"] == "passed")
-    checks.that("the kink is reported for both w and b, as KinkWarnings naming relu",
-                len(r["kink_warnings"]) == 2 and all("relu" in m for m in r["kink_warnings"]),
-                f"{len(r['kink_warnings'])} warning(s)")
+    checks.that(
+        "the kink is reported for both w and b, as KinkWarnings naming relu",
+        len(r["kink_warnings"]) == 2 and all("relu" in m for m in r["kink_warnings"]),
+        f"{len(r['kink_warnings'])} warning(s)",
+    )
     checks.that("no other warnings", not r["other_warnings"])
     return checks.exit_code()
 

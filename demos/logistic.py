@@ -69,6 +69,7 @@ def by_engine(w: float, b: float, x: float, t: float) -> dict[str, float]:
 # Drawn from a seeded generator: weights and inputs in [−2, 2]; the targets take turns,
 # t = 0, 1, 0, …, so both classes appear (δ_y = y − t changes sign with t).
 
+
 # %%
 def samples(count: int = 3, seed: int = 1) -> list[tuple[float, float, float, float]]:
     """``count`` points (w, b, x, t), reproducible, with t = 0, 1, 0, … in turn."""

@@ -39,6 +39,7 @@ from demos import _common
 #
 #     ∂f/∂x_k = (1 − tanh²(x_k x_{k+1})) x_{k+1} + (1 − tanh²(x_{k−1} x_k)) x_{k−1}
 
+
 # %%
 def f(*xs: Value) -> Value:
     """f(x) = Σᵢ tanh(xᵢ xᵢ₊₁), indices mod n."""
@@ -53,9 +54,7 @@ def closed_form(xs: Sequence[float]) -> list[float]:
     """∇f from the formula above."""
     n = len(xs)
     sech2 = lambda a, b: 1.0 - math.tanh(a * b) ** 2
-    return [
-        sech2(xs[k], xs[(k + 1) % n]) * xs[(k + 1) % n] + sech2(xs[k - 1], xs[k]) * xs[k - 1] for k in range(n)
-    ]
+    return [sech2(xs[k], xs[(k + 1) % n]) * xs[(k + 1) % n] + sech2(xs[k - 1], xs[k]) * xs[k - 1] for k in range(n)]
 
 
 # %% [markdown]
@@ -63,6 +62,7 @@ def closed_form(xs: Sequence[float]) -> list[float]:
 # The graph is built once (FORWARD()); then reverse mode runs ``gradients(y)`` once, and forward
 # mode runs ``push_tangents(y, {x_i: 1})`` once per input, seeding ẋ = e_i. Both read the same
 # local derivatives ∂v_j/∂v_i that the op table stored on the edges.
+
 
 # %%
 def compare(n: int, seed: int = 0) -> dict[str, object]:
@@ -126,13 +126,18 @@ def sweep(max_n: int = 256) -> list[dict[str, object]]:
 # The functional API exposes forward mode as ``jvp(f, primals, tangents)`` (a Jacobian-vector
 # product, here ∇f·ẋ): with ẋ = e₁ it is ∂f/∂x₁, one forward pass.
 
+
 # %%
 def main(argv: Sequence[str] | None = None) -> int:
     """Print visits and times for both modes, check agreement, plot time against n."""
 
     def extra(parser):
-        parser.add_argument("--max-n", type=_common.positive_int, default=256,
-                            help="largest n: the sweep runs n = 1, 2, 4, … and then this n (default 256)")
+        parser.add_argument(
+            "--max-n",
+            type=_common.positive_int,
+            default=256,
+            help="largest n: the sweep runs n = 1, 2, 4, … and then this n (default 256)",
+        )
 
     args = _common.parse_args(__doc__, "modes", argv, extra)
     print("demos.modes: seed 002, forward-mode vs reverse-mode autodiff for f(x) = Σᵢ tanh(xᵢ xᵢ₊₁), f: ℝⁿ → ℝ")
@@ -140,24 +145,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     for r in results:
         worst = max(abs(a - b) for a, b in zip(r["reverse"], r["forward"]))
-        rows.append((r["n"], r["nodes"], 1, r["reverse_visits"], f"{r['reverse_time'] * 1e3:.2f}", r["n"],
-                     r["forward_visits"], f"{r['forward_time'] * 1e3:.2f}", f"{worst:.1e}"))
-    print(_common.table(["n", "nodes", "reverse passes", "visits", "ms", "forward passes", "visits", "ms",
-                         "max |rev − fwd|"], rows))
+        rows.append(
+            (
+                r["n"],
+                r["nodes"],
+                1,
+                r["reverse_visits"],
+                f"{r['reverse_time'] * 1e3:.2f}",
+                r["n"],
+                r["forward_visits"],
+                f"{r['forward_time'] * 1e3:.2f}",
+                f"{worst:.1e}",
+            )
+        )
+    print(
+        _common.table(
+            ["n", "nodes", "reverse passes", "visits", "ms", "forward passes", "visits", "ms", "max |rev − fwd|"], rows
+        )
+    )
     _common.show(args, _plot(results), "modes.png")
 
     checks = _common.Checks("modes")
-    checks.close("reverse and forward mode agree for every n",
-                 [g for r in results for g in r["reverse"]], [g for r in results for g in r["forward"]], 1e-12)
-    checks.close("both equal the closed-form gradient",
-                 [g for r in results for g in r["reverse"]], [g for r in results for g in r["exact"]], 1e-12)
+    checks.close(
+        "reverse and forward mode agree for every n",
+        [g for r in results for g in r["reverse"]],
+        [g for r in results for g in r["forward"]],
+        1e-12,
+    )
+    checks.close(
+        "both equal the closed-form gradient",
+        [g for r in results for g in r["reverse"]],
+        [g for r in results for g in r["exact"]],
+        1e-12,
+    )
     last = results[-1]
     _, first_partial = jvp(f, last["primals"], [1.0] + [0.0] * (last["n"] - 1))
     checks.close("jvp with ẋ = e₁ gives ∂f/∂x₁", [first_partial], [last["reverse"][0]], 1e-12)
     if last["n"] >= 64:
-        checks.that(f"forward mode is slower than reverse mode at n = {last['n']}",
-                    last["forward_time"] > last["reverse_time"],
-                    f"{last['forward_time'] / last['reverse_time']:.0f}× the time")
+        checks.that(
+            f"forward mode is slower than reverse mode at n = {last['n']}",
+            last["forward_time"] > last["reverse_time"],
+            f"{last['forward_time'] / last['reverse_time']:.0f}× the time",
+        )
     return checks.exit_code()
 
 

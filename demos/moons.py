@@ -42,6 +42,7 @@ def compiled_available() -> bool:
 # %% [markdown]
 # ## The recipe
 
+
 # %%
 def recipe(compiled: bool, steps: int = STEPS, progress: bool = False, seed: int = 1) -> tuple:
     """micrograd's recipe trained for ``steps`` steps: (model, X, y, history)."""
@@ -50,8 +51,17 @@ def recipe(compiled: bool, steps: int = STEPS, progress: bool = False, seed: int
     X, y = data.moons(100, noise=0.1, seed=0, labels=(-1, 1))
     model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=seed)
     optimizer = SGD(model.parameters(), lr=1.0, schedule=schedules.linear(STEPS, end=0.1))
-    history = fit(model, X, y, loss="hinge", optimizer=optimizer, epochs=steps, progress=progress,
-                  compiled=compiled, regularizer=lambda params: 1e-4 * losses.l2(params))
+    history = fit(
+        model,
+        X,
+        y,
+        loss="hinge",
+        optimizer=optimizer,
+        epochs=steps,
+        progress=progress,
+        compiled=compiled,
+        regularizer=lambda params: 1e-4 * losses.l2(params),
+    )
     return model, X, y, history
 
 
@@ -69,6 +79,7 @@ def train(compiled: bool = True, progress: bool = True) -> dict[str, object]:
 # Three steps both ways from the same initial weights: every weight must agree to 1e-10 (the two
 # differ only in the order of floating-point sums).
 
+
 # %%
 def compiled_matches_interpreted(steps: int = 3) -> float:
     """The largest |w_compiled − w_interpreted| over all weights after ``steps`` steps of the recipe."""
@@ -81,26 +92,33 @@ def compiled_matches_interpreted(steps: int = 3) -> float:
 # The history's accuracy is measured before each update; the final accuracy is measured once more
 # after the last step.
 
+
 # %%
 def main(argv: Sequence[str] | None = None) -> int:
     """Train with a progress bar, print the accuracy, draw the boundary and the loss curve."""
     import viz
 
     def extra(parser):
-        parser.add_argument("--interpreted", action="store_true",
-                            help="train node by node with the interpreted engine (~20 s) instead of compiled")
+        parser.add_argument(
+            "--interpreted",
+            action="store_true",
+            help="train node by node with the interpreted engine (~20 s) instead of compiled",
+        )
 
     args = _common.parse_args(__doc__, "moons", argv, extra)
     compiled = not args.interpreted and compiled_available()
     if not args.interpreted and not compiled:
         print("  (nn's compiled mode is not installed here: training node by node instead, ~20 s)")
     mode = "compiled (traced once, replayed with numpy)" if compiled else "interpreted"
-    print("demos.moons: micrograd's recipe, MLP 2-16-16-1, hinge + 1e-4·L2, α_k = 1 − 0.9·k/100, "
-          f"{STEPS} steps; {mode}")
+    print(
+        f"demos.moons: micrograd's recipe, MLP 2-16-16-1, hinge + 1e-4·L2, α_k = 1 − 0.9·k/100, {STEPS} steps; {mode}"
+    )
     result = train(compiled=compiled)
     history = result["history"]
-    rows = [(k, history["lr"][k], history["loss"][k], f"{history['accuracy'][k]:.0%}")
-            for k in (0, 1, 2, 5, 10, 20, 50, STEPS - 1)]
+    rows = [
+        (k, history["lr"][k], history["loss"][k], f"{history['accuracy'][k]:.0%}")
+        for k in (0, 1, 2, 5, 10, 20, 50, STEPS - 1)
+    ]
     print(_common.table(["step k", "α_k", "loss", "accuracy"], rows))
     print(f"  final training accuracy: {result['accuracy']:.0%}")
     _common.show(args, viz.plot_decision_boundary(result["model"], result["X"], result["y"]), "moons_boundary.png")
@@ -115,10 +133,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks.that("final training accuracy ≥ 97%", result["accuracy"] >= 0.97, f"{result['accuracy']:.0%}")
     if compiled:
         difference = compiled_matches_interpreted()
-        checks.that("compiled = interpreted: every weight after 3 steps agrees to 1e-10", difference <= 1e-10,
-                    f"largest |difference| {difference:.1e}")
-    checks.that("the loss fell", history["loss"][-1] < history["loss"][0],
-                f"{history['loss'][0]:.3g} → {history['loss'][-1]:.3g}")
+        checks.that(
+            "compiled = interpreted: every weight after 3 steps agrees to 1e-10",
+            difference <= 1e-10,
+            f"largest |difference| {difference:.1e}",
+        )
+    checks.that(
+        "the loss fell",
+        history["loss"][-1] < history["loss"][0],
+        f"{history['loss'][0]:.3g} → {history['loss'][-1]:.3g}",
+    )
     return checks.exit_code()
 
 

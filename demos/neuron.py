@@ -206,6 +206,7 @@ def _factor(term: str) -> str:
 # %% [markdown]
 # ## Run it: print, draw, check
 
+
 # %%
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the seven partials beside the closed forms, draw the graph, check to 1e-12."""
@@ -213,8 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = _common.parse_args(__doc__, "neuron", argv)
     print("demos.neuron: seed 000, 'The backpropagation algorithm'")
-    print(f"  z = wx + b, u = σ(z), l = ½(y − u)², r = w², L = l + λr   at x = {fmt(X)}, y = {fmt(Y)}, "
-          f"w = {fmt(W)}, b = {fmt(B)}, λ = {fmt(LAMBDA)}")
+    print(
+        f"  z = wx + b, u = σ(z), l = ½(y − u)², r = w², L = l + λr   at x = {fmt(X)}, y = {fmt(Y)}, "
+        f"w = {fmt(W)}, b = {fmt(B)}, λ = {fmt(LAMBDA)}"
+    )
     v = forward()
     v["L"].backward()
     print("  BACKWARD() over the lecture's seven nodes, ∂_v L = Σ_j ∂_{v_j} L · ∂_v v_j:")

@@ -42,6 +42,7 @@ LEARNING_RATE = 1e-3
 # %% [markdown]
 # ## Step 0: initialization, as on the slide (seeded, smaller)
 
+
 # %%
 def initialize(seed: int = 0) -> tuple[np.ndarray, ...]:
     """x, y, w1, w2 drawn with the slide's ``np.random.randn``, from a seeded generator."""
@@ -58,6 +59,7 @@ def initialize(seed: int = 0) -> tuple[np.ndarray, ...]:
 # Forward pass, loss, hand-written backward and update, line for line as on the slide; only the
 # update writes new arrays (``w1 - learning_rate * grad_w1``) where the slide updates in place
 # (``w1 -= …``), so a caller's w1 and w2 stay as they were.
+
 
 # %%
 def numpy_step(
@@ -90,6 +92,7 @@ def numpy_step(
 # forward pass is written: the engine derives the backward pass from its op table.
 # (At h = 0 exactly the two would differ, relu′(0) = 0 here and 1 in ``grad_h[h<0] = 0``;
 # random data never lands there.)
+
 
 # %%
 def parameters(w: np.ndarray, name: str) -> list[list[Value]]:
@@ -134,6 +137,7 @@ def gradients(seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 # ``w1 -= learning_rate * grad_w1``; for the engine that is ``w.data -= learning_rate * w.grad``
 # on every leaf, then ``w.grad = 0`` (leaves accumulate across backward calls).
 
+
 # %%
 def train(steps: int = 5, seed: int = 0) -> list[tuple[float, float]]:
     """(engine loss, numpy loss) at each step of the slide's update."""
@@ -159,12 +163,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument("--steps", type=_common.positive_int, default=5, help="training steps (default 5)")
 
     args = _common.parse_args(__doc__, "numpy_net", argv, extra)
-    print(f"demos.numpy_net: seed 001, 'Use Numpy to Implement A Neural Network' at N={N}, D_in={D_IN}, H={H}, "
-          f"D_out={D_OUT}")
+    print(
+        f"demos.numpy_net: seed 001, 'Use Numpy to Implement A Neural Network' at N={N}, D_in={D_IN}, H={H}, "
+        f"D_out={D_OUT}"
+    )
     checks = _common.Checks("numpy_net")
     grads = gradients()
-    rows = [(name, "×".join(map(str, oracle.shape)), float(np.abs(oracle).max()), float(np.abs(engine - oracle).max()))
-            for name, (engine, oracle) in grads.items()]
+    rows = [
+        (name, "×".join(map(str, oracle.shape)), float(np.abs(oracle).max()), float(np.abs(engine - oracle).max()))
+        for name, (engine, oracle) in grads.items()
+    ]
     print(_common.table(["gradient", "shape", "max |entry|", "max |engine − numpy|"], rows))
     for name, (engine, oracle) in grads.items():
         checks.close(f"engine {name} equals the slide's numpy backward", engine.ravel(), oracle.ravel(), 1e-12)
@@ -172,8 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_common.table(["step", "loss (engine)", "loss (numpy)"], [(k, a, b) for k, (a, b) in enumerate(history)]))
     engine_losses, numpy_losses = zip(*history)
     checks.close("losses agree step by step", engine_losses, numpy_losses, 1e-12)
-    checks.that("the slide's update lowers the loss", history[-1][0] < history[0][0],
-                f"{history[0][0]:.4g} → {history[-1][0]:.4g}")
+    checks.that(
+        "the slide's update lowers the loss",
+        history[-1][0] < history[0][0],
+        f"{history[0][0]:.4g} → {history[-1][0]:.4g}",
+    )
     return checks.exit_code()
 
 

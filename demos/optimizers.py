@@ -58,6 +58,7 @@ RULES = {
 # 200), along its floor it is nearly flat: a single learning rate η small enough not to bounce
 # across the valley crawls along it. We write f with the engine's ops, so ``backward()`` gives g.
 
+
 # %%
 def rosenbrock(x, y):
     """f(x, y) = (1 − x)² + 100 (y − x²)², for Values (engine ops) or floats."""
@@ -99,6 +100,7 @@ def descend(name: str, steps: int = STEPS) -> dict[str, object]:
 # gradient worked out by hand (no engine, no ``nn``); ``nn``'s optimizers must land on the same
 # two points. Momentum is written in the seed's form Δw(n) = −η g + α Δw(n − 1); ``nn.SGD`` uses
 # PyTorch's v ← αv + g, w ← w − η v, the same numbers while η is constant.
+
 
 # %%
 def by_hand(name: str, steps: int = 2) -> list[tuple[float, float]]:
@@ -190,8 +192,9 @@ def moons_histories(epochs: int = MOONS_EPOCHS, compiled: bool = True) -> dict[s
     for name, (cls, kwargs) in MOONS.items():
         model = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1)
         optimizer = getattr(nn, cls)(model.parameters(), **kwargs)
-        histories[name] = nn.fit(model, X, y, loss="hinge", optimizer=optimizer, epochs=epochs, progress=False,
-                                 compiled=compiled)
+        histories[name] = nn.fit(
+            model, X, y, loss="hinge", optimizer=optimizer, epochs=epochs, progress=False, compiled=compiled
+        )
     return histories
 
 
@@ -224,16 +227,20 @@ def draw_valley(runs: dict[str, dict[str, object]]):
         ax.plot(*START, "s", color="#D55E00", markersize=7)
         ax.plot(1, 1, "*", color="#D55E00", markersize=13)
         ax.set(xlim=(-2, 2), ylim=(-1, 3), xlabel="x", ylabel="y")
-        ax.set_title(f"{name}  ({_settings_text(SETTINGS[name][1])})\nends at ({px[-1]:.2f}, {py[-1]:.2f})",
-                     fontsize=10)
+        ax.set_title(
+            f"{name}  ({_settings_text(SETTINGS[name][1])})\nends at ({px[-1]:.2f}, {py[-1]:.2f})", fontsize=10
+        )
     right = axes[-1]
     for name, run in runs.items():
         right.semilogy(range(len(run["f"])), run["f"], STYLES[name], color=COLOURS[name], linewidth=1.4, label=name)
     right.set(xlabel="step k", ylabel="f(w_k)", title="f along the way (log scale)")
     right.grid(alpha=0.3, which="both")
     right.legend(fontsize=8)
-    fig.suptitle(f"f(x, y) = (1 − x)² + 100(y − x²)², {STEPS} steps from the square w₀ = (−1.5, 2) towards the star"
-                 " (1, 1); dots: the first 20 steps, circle: the last", fontsize=11)
+    fig.suptitle(
+        f"f(x, y) = (1 − x)² + 100(y − x²)², {STEPS} steps from the square w₀ = (−1.5, 2) towards the star"
+        " (1, 1); dots: the first 20 steps, circle: the last",
+        fontsize=11,
+    )
     fig.tight_layout()
     return fig
 
@@ -250,10 +257,19 @@ def draw_moons(histories: dict[str, dict[str, list]]):
     ax = fig.subplots()
     for name, history in histories.items():
         label = f"{name} ({_settings_text(MOONS[name][1])})"
-        ax.semilogy(range(1, len(history["loss"]) + 1), history["loss"], STYLES[name], color=COLOURS[name],
-                    linewidth=1.6, label=label)
-    ax.set(xlabel="epoch", ylabel="training loss (hinge, log scale)",
-           title=f"MLP 2-16-16-1 on moons: same initial weights, full batch, {MOONS_EPOCHS} epochs")
+        ax.semilogy(
+            range(1, len(history["loss"]) + 1),
+            history["loss"],
+            STYLES[name],
+            color=COLOURS[name],
+            linewidth=1.6,
+            label=label,
+        )
+    ax.set(
+        xlabel="epoch",
+        ylabel="training loss (hinge, log scale)",
+        title=f"MLP 2-16-16-1 on moons: same initial weights, full batch, {MOONS_EPOCHS} epochs",
+    )
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -263,57 +279,94 @@ def draw_moons(histories: dict[str, dict[str, list]]):
 # %% [markdown]
 # ## Run, print, check
 
+
 # %%
 def main(argv: Sequence[str] | None = None) -> int:
     """Descend the valley with each optimizer, check two steps by hand, show the rates, train on moons."""
     from demos.moons import compiled_available
 
     args = _common.parse_args(__doc__, "optimizers", argv)
-    print("demos.optimizers: seed 001's momentum and adaptive learning rates, on f(x, y) = (1 − x)² + 100(y − x²)²"
-          " from w₀ = (−1.5, 2)")
+    print(
+        "demos.optimizers: seed 001's momentum and adaptive learning rates, on f(x, y) = (1 − x)² + 100(y − x²)²"
+        " from w₀ = (−1.5, 2)"
+    )
     checks = _common.Checks("optimizers")
     for name, rule in RULES.items():
         print(f"  {name:>15}: {rule}")
 
     print("\nThe first two steps, by nn and by hand (g worked out by hand):")
     two_steps = {name: (descend(name, steps=2)["path"][1:], by_hand(name)) for name in SETTINGS}
-    rows = [(name if k == 0 else "", f"w{'₁₂'[k]}", *ours[k], *hand[k])
-            for name, (ours, hand) in two_steps.items() for k in range(2)]
+    rows = [
+        (name if k == 0 else "", f"w{'₁₂'[k]}", *ours[k], *hand[k])
+        for name, (ours, hand) in two_steps.items()
+        for k in range(2)
+    ]
     print(_common.table(["optimizer", "", "x by nn", "y by nn", "x by hand", "y by hand"], rows))
     for name, (ours, hand) in two_steps.items():
-        checks.close(f"{name}: nn's first two steps are the update rule by hand",
-                     [c for w in ours for c in w], [c for w in hand for c in w], 1e-12)
+        checks.close(
+            f"{name}: nn's first two steps are the update rule by hand",
+            [c for w in ours for c in w],
+            [c for w in hand for c in w],
+            1e-12,
+        )
 
     runs = {name: descend(name) for name in SETTINGS}
     print(f"\nf(w_k) along the way, and where each optimizer is after {STEPS} steps:")
     shown = (0, 10, 100, 500, STEPS)
-    rows = [(name, *(run["f"][k] for k in shown), f"({run['path'][-1][0]:.3f}, {run['path'][-1][1]:.3f})",
-             _distance(run)) for name, run in runs.items()]
+    rows = [
+        (name, *(run["f"][k] for k in shown), f"({run['path'][-1][0]:.3f}, {run['path'][-1][1]:.3f})", _distance(run))
+        for name, run in runs.items()
+    ]
     print(_common.table(["optimizer", *(f"f(w_{k})" for k in shown), f"w_{STEPS}", "|w − (1, 1)|"], rows))
 
     print("\nEach weight's own rate η/(√G + ε) (Adagrad) and η/(√s + ε) (RMSprop) after k steps:")
     rates = {name: adaptive_rates(name) for name in ("Adagrad", "RMSprop")}
-    print(_common.table(["k", "Adagrad: x", "Adagrad: y", "RMSprop: x", "RMSprop: y"],
-                        [(a[0], a[1], a[2], r[1], r[2]) for a, r in zip(rates["Adagrad"], rates["RMSprop"])]))
+    print(
+        _common.table(
+            ["k", "Adagrad: x", "Adagrad: y", "RMSprop: x", "RMSprop: y"],
+            [(a[0], a[1], a[2], r[1], r[2]) for a, r in zip(rates["Adagrad"], rates["RMSprop"])],
+        )
+    )
     first = {name: (abs(r["path"][1][0] - START[0]), abs(r["path"][1][1] - START[1])) for name, r in runs.items()}
-    print(f"  first steps |Δx|, |Δy|: SGD {first['SGD'][0]:.3g}, {first['SGD'][1]:.3g} (η g: the gradient's size);"
-          f" Adagrad {first['Adagrad'][0]:.3g}, {first['Adagrad'][1]:.3g} (η in each coordinate: its size divided out)")
+    print(
+        f"  first steps |Δx|, |Δy|: SGD {first['SGD'][0]:.3g}, {first['SGD'][1]:.3g} (η g: the gradient's size);"
+        f" Adagrad {first['Adagrad'][0]:.3g}, {first['Adagrad'][1]:.3g} (η in each coordinate: its size divided out)"
+    )
 
     compiled = compiled_available()
     histories = moons_histories(compiled=compiled)
-    print(f"\nMoons, MLP 2-16-16-1, hinge loss, {MOONS_EPOCHS} epochs full batch"
-          f" ({'compiled' if compiled else 'interpreted'}):")
-    print(_common.table(["optimizer", "η", "loss epoch 1", "epoch 10", "epoch 50", f"epoch {MOONS_EPOCHS}", "accuracy"],
-                        [(name, MOONS[name][1]["lr"], h["loss"][0], h["loss"][9], h["loss"][49], h["loss"][-1],
-                          f"{h['accuracy'][-1]:.0%}") for name, h in histories.items()]))
+    print(
+        f"\nMoons, MLP 2-16-16-1, hinge loss, {MOONS_EPOCHS} epochs full batch"
+        f" ({'compiled' if compiled else 'interpreted'}):"
+    )
+    print(
+        _common.table(
+            ["optimizer", "η", "loss epoch 1", "epoch 10", "epoch 50", f"epoch {MOONS_EPOCHS}", "accuracy"],
+            [
+                (
+                    name,
+                    MOONS[name][1]["lr"],
+                    h["loss"][0],
+                    h["loss"][9],
+                    h["loss"][49],
+                    h["loss"][-1],
+                    f"{h['accuracy'][-1]:.0%}",
+                )
+                for name, h in histories.items()
+            ],
+        )
+    )
 
     _common.show(args, draw_valley(runs), "optimizers_valley.png")
     _common.show(args, draw_moons(histories), "optimizers_moons.png")
 
     _check_valley(checks, runs, rates, first)
     for name, h in histories.items():
-        checks.that(f"moons, {name}: the training loss fell to under a third", h["loss"][-1] < h["loss"][0] / 3,
-                    f"{h['loss'][0]:.3g} → {h['loss'][-1]:.3g}")
+        checks.that(
+            f"moons, {name}: the training loss fell to under a third",
+            h["loss"][-1] < h["loss"][0] / 3,
+            f"{h['loss'][0]:.3g} → {h['loss'][-1]:.3g}",
+        )
     return checks.exit_code()
 
 
@@ -325,27 +378,41 @@ def _distance(run: dict[str, object]) -> float:
 def _check_valley(checks: _common.Checks, runs: dict, rates: dict, first: dict) -> None:
     """The lesson's claims about the valley, as checks."""
     near = lambda name: _distance(runs[name]) < 0.05
-    checks.that(f"plain SGD is still far from (1, 1) after {STEPS} steps (it crawls along the valley floor)",
-                _distance(runs["SGD"]) > 0.5, f"|w − (1, 1)| = {_distance(runs['SGD']):.3f}")
-    checks.that(f"SGD + momentum and Adam end within 0.05 of (1, 1) after {STEPS} steps",
-                near("SGD + momentum") and near("Adam"),
-                f"{_distance(runs['SGD + momentum']):.3f} and {_distance(runs['Adam']):.3f}")
+    checks.that(
+        f"plain SGD is still far from (1, 1) after {STEPS} steps (it crawls along the valley floor)",
+        _distance(runs["SGD"]) > 0.5,
+        f"|w − (1, 1)| = {_distance(runs['SGD']):.3f}",
+    )
+    checks.that(
+        f"SGD + momentum and Adam end within 0.05 of (1, 1) after {STEPS} steps",
+        near("SGD + momentum") and near("Adam"),
+        f"{_distance(runs['SGD + momentum']):.3f} and {_distance(runs['Adam']):.3f}",
+    )
     adagrad = rates["Adagrad"]
-    checks.that("Adagrad's rates only fall, for both weights",
-                all(a[i] > b[i] for a, b in itertools.pairwise(adagrad) for i in (1, 2)))
+    checks.that(
+        "Adagrad's rates only fall, for both weights",
+        all(a[i] > b[i] for a, b in itertools.pairwise(adagrad) for i in (1, 2)),
+    )
     rmsprop = rates["RMSprop"]
-    checks.that("RMSprop's rates rose again on the flat valley floor (its average of g² forgets)",
-                all(rmsprop[-1][i] > rmsprop[1][i] for i in (1, 2)))
-    checks.that("each weight has its own rate: the adaptive rates of x and y differ",
-                all(abs(r[1] - r[2]) > 1e-3 * max(r[1], r[2]) for name in rates for r in rates[name]))
+    checks.that(
+        "RMSprop's rates rose again on the flat valley floor (its average of g² forgets)",
+        all(rmsprop[-1][i] > rmsprop[1][i] for i in (1, 2)),
+    )
+    checks.that(
+        "each weight has its own rate: the adaptive rates of x and y differ",
+        all(abs(r[1] - r[2]) > 1e-3 * max(r[1], r[2]) for name in rates for r in rates[name]),
+    )
     eta = {name: SETTINGS[name][1]["lr"] for name in SETTINGS}
     want = {"Adagrad": eta["Adagrad"], "Adam": eta["Adam"], "RMSprop": eta["RMSprop"] / math.sqrt(1 - 0.99)}
     steps = [c for name in want for c in first[name]]
-    checks.that("the adaptive first steps do not depend on |g|: ±η in each coordinate (Adagrad, Adam), "
-                "±η/√(1 − ρ) (RMSprop); SGD's is η|g|",
-                all(_common.agree(c, want[name], 1e-9) for name in want for c in first[name])
-                and _common.agree(first["SGD"][0], eta["SGD"] * 155, 1e-9),
-                "|Δx|, |Δy| = " + ", ".join(f"{c:.4g}" for c in steps))
+    checks.that(
+        "the adaptive first steps do not depend on |g|: ±η in each coordinate (Adagrad, Adam), "
+        "±η/√(1 − ρ) (RMSprop); SGD's is η|g|",
+        all(_common.agree(c, want[name], 1e-9) for name in want for c in first[name])
+        and _common.agree(first["SGD"][0], eta["SGD"] * 155, 1e-9),
+        "|Δx|, |Δy| = " + ", ".join(f"{c:.4g}" for c in steps),
+    )
+
 
 if __name__ == "__main__":
     _common.run(main)

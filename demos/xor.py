@@ -31,6 +31,7 @@ EPOCHS = 300
 # The single neuron s = w₁x₁ + w₂x₂ + b (seed 001's "single neuron as a linear classifier"), and
 # a network with one hidden layer of 4 tanh units. The prediction is 1 when σ(s) > ½, i.e. s > 0.
 
+
 # %%
 def train(epochs: int = EPOCHS) -> dict[str, dict[str, object]]:
     """The checked numbers: for "neuron" and "network", the model, its outputs σ(s) and accuracy."""
@@ -43,12 +44,19 @@ def train(epochs: int = EPOCHS) -> dict[str, dict[str, object]]:
     }
     results = {}
     for name, model in models.items():
-        history = fit(model, X, y, loss="bce", optimizer=Adam(model.parameters(), lr=0.1), epochs=epochs,
-                      progress=False)
+        history = fit(
+            model, X, y, loss="bce", optimizer=Adam(model.parameters(), lr=0.1), epochs=epochs, progress=False
+        )
         scores = [model(x).data for x in X]
         correct = sum((s > 0) == (t == 1) for s, t in zip(scores, y))
-        results[name] = {"model": model, "X": X, "y": y, "scores": scores, "accuracy": correct / len(y),
-                         "loss": history["loss"][-1]}
+        results[name] = {
+            "model": model,
+            "X": X,
+            "y": y,
+            "scores": scores,
+            "accuracy": correct / len(y),
+            "loss": history["loss"][-1],
+        }
     return results
 
 
@@ -95,8 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = train()
     X, y = results["neuron"]["X"], results["neuron"]["y"]
     sigma = lambda s: 1.0 / (1.0 + math.exp(-s))
-    rows = [(f"({x[0]:g}, {x[1]:g})", t, f"{sigma(results['neuron']['scores'][i]):.2f}",
-             f"{sigma(results['network']['scores'][i]):.2f}") for i, (x, t) in enumerate(zip(X, y))]
+    rows = [
+        (
+            f"({x[0]:g}, {x[1]:g})",
+            t,
+            f"{sigma(results['neuron']['scores'][i]):.2f}",
+            f"{sigma(results['network']['scores'][i]):.2f}",
+        )
+        for i, (x, t) in enumerate(zip(X, y))
+    ]
     print(_common.table(["x", "XOR", "σ(s) one neuron", "σ(s) 2-4-1 network"], rows))
     for name, r in results.items():
         print(f"  {name}: final cross-entropy {r['loss']:.4g}")
@@ -106,8 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     line = MLP(2, [1], output_activation="linear")
     for p, value in zip(line.parameters(), (w1, w2, b)):
         p.data = value
-    print("  xor_neuron.png draws that best line, not the trained neuron: with σ(s) = ½ on every input, the trained"
-          " neuron has no boundary to draw")
+    print(
+        "  xor_neuron.png draws that best line, not the trained neuron: with σ(s) = ½ on every input, the trained"
+        " neuron has no boundary to draw"
+    )
     _common.show(args, viz.plot_decision_boundary(line, X, y, title=NEURON_TITLE), "xor_neuron.png")
     right = round(results["network"]["accuracy"] * len(y))
     title = f"2-4-1 tanh network, trained: {right} of {len(y)} right (boundary: s = 0)"
@@ -121,11 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks = _common.Checks("xor")
     checks.that("no line gets more than 3 of 4 (XOR is not linearly separable)", best == 0.75, f"{best:.0%}")
     neuron = results["neuron"]
-    checks.that("the trained neuron gives up: σ(s) = ½ on every input, loss ln 2",
-                all(abs(sigma(s) - 0.5) < 1e-3 for s in neuron["scores"]) and abs(neuron["loss"] - math.log(2)) < 1e-4,
-                f"loss {neuron['loss']:.6f}, ln 2 = {math.log(2):.6f}")
-    checks.that("the 2-layer network gets all 4", results["network"]["accuracy"] == 1.0,
-                f"{results['network']['accuracy']:.0%}")
+    checks.that(
+        "the trained neuron gives up: σ(s) = ½ on every input, loss ln 2",
+        all(abs(sigma(s) - 0.5) < 1e-3 for s in neuron["scores"]) and abs(neuron["loss"] - math.log(2)) < 1e-4,
+        f"loss {neuron['loss']:.6f}, ln 2 = {math.log(2):.6f}",
+    )
+    checks.that(
+        "the 2-layer network gets all 4", results["network"]["accuracy"] == 1.0, f"{results['network']['accuracy']:.0%}"
+    )
     return checks.exit_code()
 
 

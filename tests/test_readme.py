@@ -46,9 +46,7 @@ PRINTS = {
 @pytest.mark.parametrize("index", range(len(_blocks("python"))))
 def test_readme_python_example_runs_and_prints_what_it_says(index, tmp_path):
     code = _blocks("python")[index]
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     expected = next(lines for start, lines in PRINTS.items() if code.startswith(start))
     for line in expected:

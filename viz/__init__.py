@@ -1,16 +1,16 @@
 """viz: computation graphs, the step-by-step BACKWARD page and training plots, and tools to teach with.
 
-    import viz
-    L.backward()
-    viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
-    viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
-    viz.backward_html(L)                # the same page inline in a notebook
-    viz.explore(L)                      # a slider per leaf: nudge w, see ΔL beside ∂L/∂w · Δw
-    viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
-    viz.exercise(L).check(answers)      # backprop by hand: a worksheet, graded with the reason for a mistake
-    viz.forward_html(L, w, "fwd.html")  # forward mode stepped, and reverse vs forward counted
-    viz.backward_animation(L, "steps.svg")  # BACKWARD() as an animated SVG (no script) or .gif
-    viz.render_network(model, "net.svg", x=[0.5, -1.2])  # an MLP as columns of neurons (draw_network: inline)
+import viz
+L.backward()
+viz.render(L, "graph.svg")          # or .png, or .dot; viz.draw_graph(L) shows inline in Jupyter
+viz.backward_html(L, "steps.html")  # BACKWARD() node by node in the browser
+viz.backward_html(L)                # the same page inline in a notebook
+viz.explore(L)                      # a slider per leaf: nudge w, see ΔL beside ∂L/∂w · Δw
+viz.explain(L, w)                   # ∂L/∂w as the sum over paths of products of local derivatives
+viz.exercise(L).check(answers)      # backprop by hand: a worksheet, graded with the reason for a mistake
+viz.forward_html(L, w, "fwd.html")  # forward mode stepped, and reverse vs forward counted
+viz.backward_animation(L, "steps.svg")  # BACKWARD() as an animated SVG (no script) or .gif
+viz.render_network(model, "net.svg", x=[0.5, -1.2])  # an MLP as columns of neurons (draw_network: inline)
 """
 
 try:

@@ -1,9 +1,9 @@
 """Command line: draw a named demo expression or a saved nn model's graph for one input.
 
-    python -m viz expr neuron -o graph.svg --html steps.html
-    python -m viz model m.json --input 0.5 -1.2 -o graph.svg
-    python -m viz network m.json --input 0.5 -1.2 -o network.svg
-    python -m viz activations -o activations.png
+python -m viz expr neuron -o graph.svg --html steps.html
+python -m viz model m.json --input 0.5 -1.2 -o graph.svg
+python -m viz network m.json --input 0.5 -1.2 -o network.svg
+python -m viz activations -o activations.png
 """
 
 from __future__ import annotations
@@ -79,21 +79,34 @@ def seconds(text: str) -> float:
 
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments: expr, model, network and activations."""
-    p = Parser(prog="python -m viz", description="Draw computation graphs with every number of "
-                                "FORWARD() and BACKWARD(), the step-by-step BACKWARD page, and activation plots.")
+    p = Parser(
+        prog="python -m viz",
+        description="Draw computation graphs with every number of "
+        "FORWARD() and BACKWARD(), the step-by-step BACKWARD page, and activation plots.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def graph_options(q: argparse.ArgumentParser) -> None:
-        q.add_argument("-o", "--output-file", default="graph.svg", help="picture to write: .svg, .png or .dot "
-                       "(default graph.svg)")
+        q.add_argument(
+            "-o", "--output-file", default="graph.svg", help="picture to write: .svg, .png or .dot (default graph.svg)"
+        )
         q.add_argument("--html", help="also write the step-by-step BACKWARD page to this .html file")
         q.add_argument("--no-backward", action="store_true", help="draw the forward values only")
         q.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="layout direction")
-        q.add_argument("--max-nodes", type=node_count, default=MAX_NODES, help=f"refuse bigger graphs (default "
-                       f"{MAX_NODES}; 0 draws any size)")
-        q.add_argument("--timeout", type=seconds, default=renderer.TIMEOUT, metavar="SECONDS",
-                       help=f"how long the renderer may take (default {renderer.TIMEOUT:g}); a graph expected to take "
-                       "longer is refused before it starts")
+        q.add_argument(
+            "--max-nodes",
+            type=node_count,
+            default=MAX_NODES,
+            help=f"refuse bigger graphs (default {MAX_NODES}; 0 draws any size)",
+        )
+        q.add_argument(
+            "--timeout",
+            type=seconds,
+            default=renderer.TIMEOUT,
+            metavar="SECONDS",
+            help=f"how long the renderer may take (default {renderer.TIMEOUT:g}); a graph expected to take "
+            "longer is refused before it starts",
+        )
 
     names = ", ".join(f"{n} ({f.__doc__.split(':')[0]})" for n, f in EXPRESSIONS.items())
     e = sub.add_parser("expr", help="a named demo expression", description=f"Expressions: {names}.")
@@ -102,18 +115,33 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("model", help="a saved nn model (JSON from model.save) on one input")
     m.add_argument("path", help="the model's JSON file")
     m.add_argument("--input", type=float, nargs="+", required=True, metavar="X", help="the input numbers")
-    m.add_argument("--output-index", type=int, default=1, metavar="K",
-                   help="which of the model's outputs to draw, from 1 (default 1)")
-    m.add_argument("--neuron", metavar="NAME", help="draw one neuron, e.g. L1.N3: its nodes with the layer below "
-                   "as inputs, and the grads of its output")
+    m.add_argument(
+        "--output-index",
+        type=int,
+        default=1,
+        metavar="K",
+        help="which of the model's outputs to draw, from 1 (default 1)",
+    )
+    m.add_argument(
+        "--neuron",
+        metavar="NAME",
+        help="draw one neuron, e.g. L1.N3: its nodes with the layer below as inputs, and the grads of its output",
+    )
     graph_options(m)
-    n = sub.add_parser("network", help="a saved nn model as the lectures draw it: columns of neurons, each edge a "
-                       "weight")
+    n = sub.add_parser(
+        "network", help="a saved nn model as the lectures draw it: columns of neurons, each edge a weight"
+    )
     n.add_argument("path", help="the model's JSON file")
-    n.add_argument("--input", type=float, nargs="+", metavar="X", help="one input: each neuron's value and ∂g/∂z, "
-                   "each edge's ∂g/∂w (g: the output)")
-    n.add_argument("-o", "--output-file", default="network.svg", help="picture to write: .svg, .png or .dot "
-                   "(default network.svg)")
+    n.add_argument(
+        "--input",
+        type=float,
+        nargs="+",
+        metavar="X",
+        help="one input: each neuron's value and ∂g/∂z, each edge's ∂g/∂w (g: the output)",
+    )
+    n.add_argument(
+        "-o", "--output-file", default="network.svg", help="picture to write: .svg, .png or .dot (default network.svg)"
+    )
     n.add_argument("--no-backward", action="store_true", help="draw the weights (and values) only")
     a = sub.add_parser("activations", help="plot each activation of the op table and its derivative")
     a.add_argument("-o", "--output-file", default="activations.png", help="a .png or .svg (default activations.png)")
@@ -122,11 +150,15 @@ def parser() -> argparse.ArgumentParser:
 
 def too_large(error: GraphTooLarge, command: str) -> str:
     """GraphTooLarge in the command line's words: its options, not Python calls."""
-    text = (f"this graph has {error.nodes} nodes ({error.values} values, {error.ops} ops), more than --max-nodes "
-            f"{error.max_nodes}, too many for a readable picture.")
+    text = (
+        f"this graph has {error.nodes} nodes ({error.values} values, {error.ops} ops), more than --max-nodes "
+        f"{error.max_nodes}, too many for a readable picture."
+    )
     if error.neurons and command == "model":
-        return (f"{text} It holds {len(error.neurons)} neurons ({error.neurons[0]} … {error.neurons[-1]}). Draw one "
-                f"neuron with --neuron {error.neurons[0]} (any of them), or everything with --max-nodes 0.")
+        return (
+            f"{text} It holds {len(error.neurons)} neurons ({error.neurons[0]} … {error.neurons[-1]}). Draw one "
+            f"neuron with --neuron {error.neurons[0]} (any of them), or everything with --max-nodes 0."
+        )
     return f"{text} Draw it anyway with --max-nodes 0."
 
 

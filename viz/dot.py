@@ -29,8 +29,17 @@ from .names import expression, fmt, in_fraction, node_names
 from .palette import FONT, NONE, NOT_FINITE, NOT_FINITE_BORDER, fill, font_colour
 from .renderer import render_source, write
 
-__all__ = ["MAX_NODES", "Digraph", "GraphTooLarge", "draw_graph", "expression", "fmt", "neuron_part", "node_names",
-           "render"]
+__all__ = [
+    "MAX_NODES",
+    "Digraph",
+    "GraphTooLarge",
+    "draw_graph",
+    "expression",
+    "fmt",
+    "neuron_part",
+    "node_names",
+    "render",
+]
 
 MAX_NODES = 250
 """Above this many nodes (values + ops) a picture is unreadable: ``draw_graph`` asks for a part."""
@@ -134,8 +143,11 @@ class Scene:
         self.names = node_names(self.order)
         finite = [abs(g) for g in (self.grad_of.get(v, 0.0) for v in self.order) if math.isfinite(g)]
         self.scale = max(finite, default=0.0) if self.show_grads else 0.0
-        self.not_finite = {v for v in self.order if not math.isfinite(v.data)
-                           or (self.show_grads and not math.isfinite(self.grad_of.get(v, 0.0)))}
+        self.not_finite = {
+            v
+            for v in self.order
+            if not math.isfinite(v.data) or (self.show_grads and not math.isfinite(self.grad_of.get(v, 0.0)))
+        }
         self.top = dot_text(self.order[-1].label or "L")
 
     def grad(self, v: Value) -> float:
@@ -169,8 +181,11 @@ def legend(s: Scene) -> list[str]:
     if s.stop & set(s.order):
         lines.append("dashed, rounded: computed outside this part")
     if s.accumulated:
-        lines += ["grad … (accumulated): the grad field, summed", f"over several backward() calls; this {s.top}: one",
-                  "BACKWARD of this graph (its messages' sum)"]
+        lines += [
+            "grad … (accumulated): the grad field, summed",
+            f"over several backward() calls; this {s.top}: one",
+            "BACKWARD of this graph (its messages' sum)",
+        ]
     if s.not_finite:
         lines.append("grey, red border: data or grad is inf or nan")
     return lines
@@ -209,11 +224,26 @@ def value_style(v: Value, s: Scene) -> dict[str, str]:
 def add_value(g: graphviz.Digraph, v: Value, s: Scene) -> None:
     """The value node ``v{k}`` and, if opened, its op node ``o{k}``."""
     k = s.index[v]
-    g.node(f"v{k}", "\n".join(value_lines(v, s)), id=f"v{k}",
-           tooltip=f"{dot_text(v.label or s.names[v])}: data={v.data!r} grad={s.grad(v)!r}", **value_style(v, s))
+    g.node(
+        f"v{k}",
+        "\n".join(value_lines(v, s)),
+        id=f"v{k}",
+        tooltip=f"{dot_text(v.label or s.names[v])}: data={v.data!r} grad={s.grad(v)!r}",
+        **value_style(v, s),
+    )
     if v in s.opened:
-        g.node(f"o{k}", op_symbol(v), id=f"o{k}", shape="ellipse", style="filled", fillcolor="#eeeeee",
-               color="#808080", fontsize="10", **{"class": f"op {v.op}"}, tooltip=OPS[v.op].formula)
+        g.node(
+            f"o{k}",
+            op_symbol(v),
+            id=f"o{k}",
+            shape="ellipse",
+            style="filled",
+            fillcolor="#eeeeee",
+            color="#808080",
+            fontsize="10",
+            **{"class": f"op {v.op}"},
+            tooltip=OPS[v.op].formula,
+        )
 
 
 def edge_label(v: Value, i: int, s: Scene) -> str:
@@ -255,8 +285,14 @@ def add_neurons(g: graphviz.Digraph, s: Scene, neurons: list[Neuron]) -> set[Val
                     add_value(g, v, s)
                     placed.add(v)
         columns = layer_columns(s, group, placed)
-        g.node(f"layer{layer}", f"layer {layer}", shape="plaintext", fontsize="11", id=f"layer{layer}",
-               **{"class": "heading"})
+        g.node(
+            f"layer{layer}",
+            f"layer {layer}",
+            shape="plaintext",
+            fontsize="11",
+            id=f"layer{layer}",
+            **{"class": "heading"},
+        )
         columns[1].insert(0, f"layer{layer}")  # the heading tops the layer's column of Σ nodes
         for column in ([before] if before else []) + columns:
             with g.subgraph() as same:
@@ -280,8 +316,11 @@ def shared_inputs(s: Scene, first_layer: list[Neuron]) -> list[str]:
 def layer_columns(s: Scene, group: list[Neuron], placed: set[Value]) -> list[list[str]]:
     """A layer's columns of node ids, each in neuron order: parameters, Σ ops, z, then (with an activation) its
     ops and outputs a."""
-    columns = [[f"v{s.index[p]}" for n in group for p in n.params if p in placed],
-               [f"o{s.index[n.z]}" for n in group], [f"v{s.index[n.z]}" for n in group]]
+    columns = [
+        [f"v{s.index[p]}" for n in group for p in n.params if p in placed],
+        [f"o{s.index[n.z]}" for n in group],
+        [f"v{s.index[n.z]}" for n in group],
+    ]
     if all(n.a is not n.z for n in group):
         columns += [[f"o{s.index[n.a]}" for n in group], [f"v{s.index[n.a]}" for n in group]]
     return [c for c in columns if c]
@@ -317,8 +356,19 @@ def draw_graph(
         raise GraphTooLarge(len(order), opened, max_nodes, [n.name for n in neurons])
     s = scene(root, grads, stop, edge_values)
     g = Digraph(name="computation graph")
-    g.attr(rankdir=rankdir, fontname=FONT, fontsize="10", label="\\l".join(legend(s)) + "\\l", labelloc="b",
-           labeljust="l", nodesep="0.2", ranksep="0.3", bgcolor="white", ordering="in", newrank="true")
+    g.attr(
+        rankdir=rankdir,
+        fontname=FONT,
+        fontsize="10",
+        label="\\l".join(legend(s)) + "\\l",
+        labelloc="b",
+        labeljust="l",
+        nodesep="0.2",
+        ranksep="0.3",
+        bgcolor="white",
+        ordering="in",
+        newrank="true",
+    )
     g.attr("node", fontname=FONT, fontsize="11", margin="0.08,0.03", height="0.3")
     g.attr("edge", fontname=FONT, fontsize="9", fontcolor="#404040", color="#606060", arrowsize="0.6")
     placed = add_neurons(g, s, [n for n in neurons if n.z in s.opened])

@@ -95,7 +95,7 @@ class Explorer:
             '<table style="font-family:monospace"><tr><th>w</th><th>start</th><th>Δw</th><th>∂L/∂w</th></tr>'
             + "".join(rows)
             + "</table>"
-            f"<p style=\"font-family:monospace\">L = {fmt(self.root.data)}: "
+            f'<p style="font-family:monospace">L = {fmt(self.root.data)}: '
             f"predicted ΔL ≈ Σ ∂L/∂w·Δw = {fmt(nudge.predicted)}, true ΔL = {fmt(nudge.actual)} "
             f"(difference {fmt(error)}: the second-order terms)</p>"
         )
@@ -120,8 +120,15 @@ def explore(root: Value, leaves: Sequence[Value | str] | None = None, span: floa
     sliders = {}
     for leaf in explorer.leaves:
         w, reach = leaf.data, max(span, abs(leaf.data))
-        sliders[leaf] = widgets.FloatSlider(value=w, min=w - reach, max=w + reach, step=reach / 100,
-                                            description=leaf.label, continuous_update=False, readout_format=".4g")
+        sliders[leaf] = widgets.FloatSlider(
+            value=w,
+            min=w - reach,
+            max=w + reach,
+            step=reach / 100,
+            description=leaf.label,
+            continuous_update=False,
+            readout_format=".4g",
+        )
     report, graph = widgets.HTML(), widgets.HTML()
     reset = widgets.Button(description="Reset")
 

@@ -75,8 +75,11 @@ def find_neurons(order: list[Value]) -> list[Neuron]:
     by_layer: dict[int, list[tuple]] = {}
     for z, a, params, layer in found:
         by_layer.setdefault(layer, []).append((place(a), z, a, params))
-    return [Neuron(z, a, params, layer, k) for layer, group in sorted(by_layer.items())
-            for k, (_, z, a, params) in enumerate(sorted(group, key=lambda t: t[0]))]
+    return [
+        Neuron(z, a, params, layer, k)
+        for layer, group in sorted(by_layer.items())
+        for k, (_, z, a, params) in enumerate(sorted(group, key=lambda t: t[0]))
+    ]
 
 
 def neuron_part(root: Value, name: str) -> tuple[Value, set[Value]]:

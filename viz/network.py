@@ -214,8 +214,7 @@ def weights_between(r: Reading, units: list[list[Unit]]) -> list[Weight]:
             for u in sources:
                 w = n.w[u.index - 1]
                 grad = r.grad_of.get(w, 0.0) if r.grad_of else None
-                weights.append(Weight(f"w{li}_{target.index}_{u.index}", u.id, target.id, w.label or "w", w.data,
-                                      grad))
+                weights.append(Weight(f"w{li}_{target.index}_{u.index}", u.id, target.id, w.label or "w", w.data, grad))
     return weights
 
 
@@ -247,20 +246,49 @@ def draw_network(
 def picture(units: list[list[Unit]], weights: list[Weight], r: Reading, height: float) -> Digraph:
     """The dot source: pinned boxes under column headings, straight edges drawn thinnest first, a legend."""
     g = Digraph(name="network")
-    g.attr(layout="neato", inputscale="72", notranslate="true", splines="false", outputorder="edgesfirst",
-           bgcolor="white", fontname=FONT, pad="0.2")
-    g.attr("node", fontname=FONT, fontsize=str(FONT_SIZE), shape="box", style="rounded,filled", fixedsize="true",
-           width=f"{WIDTH / 72:.3f}", height=f"{height / 72:.3f}", color="#606060", penwidth="1")
+    g.attr(
+        layout="neato",
+        inputscale="72",
+        notranslate="true",
+        splines="false",
+        outputorder="edgesfirst",
+        bgcolor="white",
+        fontname=FONT,
+        pad="0.2",
+    )
+    g.attr(
+        "node",
+        fontname=FONT,
+        fontsize=str(FONT_SIZE),
+        shape="box",
+        style="rounded,filled",
+        fixedsize="true",
+        width=f"{WIDTH / 72:.3f}",
+        height=f"{height / 72:.3f}",
+        color="#606060",
+        penwidth="1",
+    )
     g.attr("edge", arrowhead="none")
     top_y = max(u.y for column in units for u in column) + height / 2 + 24
     for c, column in enumerate(units):
         heading = "inputs" if c == 0 else f"layer {c}: {len(r.layers[c - 1][1])} {heading_activation(r.layers[c - 1])}"
-        g.node(f"head{c}", heading, pos=f"{c * COLUMN:.1f},{top_y:.1f}!", shape="plaintext", style="", width="1.8",
-               fontsize="11", id=f"head{c}", **{"class": "heading"})
+        g.node(
+            f"head{c}",
+            heading,
+            pos=f"{c * COLUMN:.1f},{top_y:.1f}!",
+            shape="plaintext",
+            style="",
+            width="1.8",
+            fontsize="11",
+            id=f"head{c}",
+            **{"class": "heading"},
+        )
         for u in column:
             box(g, u, c)
-    scales = Scales(max((abs(e.w) for e in weights if math.isfinite(e.w)), default=0.0),
-                    max((abs(e.grad) for e in weights if e.grad is not None and math.isfinite(e.grad)), default=0.0))
+    scales = Scales(
+        max((abs(e.w) for e in weights if math.isfinite(e.w)), default=0.0),
+        max((abs(e.grad) for e in weights if e.grad is not None and math.isfinite(e.grad)), default=0.0),
+    )
     for e in sorted(weights, key=lambda e: 0.0 if e.grad is None else abs(e.grad)):  # widest last, on top
         edge(g, e, scales, r.top)
     legend(g, (len(units) - 1) * COLUMN + WIDTH / 2 + 40, top_y, r, scales)
@@ -281,8 +309,15 @@ def box(g: Digraph, u: Unit, column: int) -> None:
     if u.index is None:
         attrs.update(style="dashed", fontcolor="#404040")
         kind = "more"
-    g.node(u.id, "\n".join(dot_text(t) for t in u.lines), pos=f"{column * COLUMN:.1f},{u.y:.1f}!", id=u.id,
-           tooltip=dot_text(u.lines[0]), **{"class": kind}, **attrs)
+    g.node(
+        u.id,
+        "\n".join(dot_text(t) for t in u.lines),
+        pos=f"{column * COLUMN:.1f},{u.y:.1f}!",
+        id=u.id,
+        tooltip=dot_text(u.lines[0]),
+        **{"class": kind},
+        **attrs,
+    )
 
 
 def edge(g: Digraph, e: Weight, scales: Scales, top: str) -> None:
@@ -292,8 +327,16 @@ def edge(g: Digraph, e: Weight, scales: Scales, top: str) -> None:
     else:
         width = edge_width(e.grad, scales.grad)
     tip = f"{e.label} = {fmt(e.w)}" + (f", ∂{top}/∂w = {fmt(e.grad)}" if e.grad is not None else "")
-    g.edge(e.source, e.target, color=edge_colour(e.w, scales.w), penwidth=f"{width:.2f}",
-           style="dashed" if e.grad == 0 else "solid", tooltip=dot_text(tip), id=e.id, **{"class": "weight"})
+    g.edge(
+        e.source,
+        e.target,
+        color=edge_colour(e.w, scales.w),
+        penwidth=f"{width:.2f}",
+        style="dashed" if e.grad == 0 else "solid",
+        tooltip=dot_text(tip),
+        id=e.id,
+        **{"class": "weight"},
+    )
 
 
 def heading_activation(layer: tuple[object, list[object]]) -> str:
@@ -307,8 +350,10 @@ def legend(g: Digraph, x: float, top_y: float, r: Reading, scales: Scales) -> No
     top = r.top
     samples = [(NEGATIVE[3], 1.5, "solid", "a weight w < 0"), (POSITIVE[3], 1.5, "solid", "a weight w > 0")]
     if r.grad_of:
-        samples += [("#606060", EDGE_WIDTH[1], "solid", f"width: |∂{top}/∂w|"),
-                    ("#606060", EDGE_WIDTH[0], "dashed", f"∂{top}/∂w = 0: no gradient")]
+        samples += [
+            ("#606060", EDGE_WIDTH[1], "solid", f"width: |∂{top}/∂w|"),
+            ("#606060", EDGE_WIDTH[0], "dashed", f"∂{top}/∂w = 0: no gradient"),
+        ]
     else:
         samples += [("#606060", NO_GRAD_WIDTH, "solid", "width: |w|")]
     y = top_y - 10
@@ -316,10 +361,24 @@ def legend(g: Digraph, x: float, top_y: float, r: Reading, scales: Scales) -> No
         y -= 22
         for end, dx in (("a", 0), ("b", 46)):
             g.node(f"legend{i}{end}", "", pos=f"{x + dx:.1f},{y:.1f}!", shape="point", width="0.01", style="invis")
-        g.edge(f"legend{i}a", f"legend{i}b", color=colour, penwidth=f"{width:.2f}", style=style, id=f"legend{i}",
-               **{"class": "legend"})
-        g.node(f"legend{i}t", dot_text(text) + "\\l", pos=f"{x + 156:.1f},{y:.1f}!", shape="plaintext", style="",
-               width=f"{200 / 72:.3f}", **{"class": "legend"})
+        g.edge(
+            f"legend{i}a",
+            f"legend{i}b",
+            color=colour,
+            penwidth=f"{width:.2f}",
+            style=style,
+            id=f"legend{i}",
+            **{"class": "legend"},
+        )
+        g.node(
+            f"legend{i}t",
+            dot_text(text) + "\\l",
+            pos=f"{x + 156:.1f},{y:.1f}!",
+            shape="plaintext",
+            style="",
+            width=f"{200 / 72:.3f}",
+            **{"class": "legend"},
+        )
     words = [f"colour: darker, larger |w| (up to {fmt(scales.w)})"]
     if r.grad_of:
         words.append(f"widest: |∂{top}/∂w| = {fmt(scales.grad)}")
@@ -330,9 +389,17 @@ def legend(g: Digraph, x: float, top_y: float, r: Reading, scales: Scales) -> No
         words.append("blue < 0 < orange, grey: 0")
         if top == "g":
             words += ["g: the network's output", "(pass loss= for a loss L)"]
-    g.node("legend_words", "\\l".join(dot_text(w) for w in words) + "\\l",
-           pos=f"{x + 120:.1f},{y - 24 - 7 * len(words):.1f}!", shape="plaintext", style="", width=f"{240 / 72:.3f}",
-           height=f"{14 * len(words) / 72:.3f}", id="legend", **{"class": "legend"})
+    g.node(
+        "legend_words",
+        "\\l".join(dot_text(w) for w in words) + "\\l",
+        pos=f"{x + 120:.1f},{y - 24 - 7 * len(words):.1f}!",
+        shape="plaintext",
+        style="",
+        width=f"{240 / 72:.3f}",
+        height=f"{14 * len(words) / 72:.3f}",
+        id="legend",
+        **{"class": "legend"},
+    )
 
 
 def render_network(model: object, path: str | os.PathLike, x: Sequence[float] | None = None, **options: object) -> Path:

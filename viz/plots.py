@@ -88,8 +88,13 @@ def history_curves(ax, history: Mapping[str, Sequence[float | None]], key: str, 
             ax.plot(*zip(*points), style, color=colour, label=name if validation else None)
     if best is not None:
         value = history["val_loss"][best - 1]
-        ax.axvline(best, color="#555555", linestyle=":", linewidth=1.2,
-                   label=f"best epoch {best} (validation loss {value:.3g})" if key == "loss" else f"best epoch {best}")
+        ax.axvline(
+            best,
+            color="#555555",
+            linestyle=":",
+            linewidth=1.2,
+            label=f"best epoch {best} (validation loss {value:.3g})" if key == "loss" else f"best epoch {best}",
+        )
 
 
 def scores(model: Callable, point: Sequence[float]) -> list[float]:
@@ -148,8 +153,15 @@ def plot_decision_boundary(
         colours = {c: OKABE_ITO[int(c) % len(OKABE_ITO)] for c in classes}
         rule = f"decision regions: argmax of {k} outputs"
     for c in classes:
-        ax.scatter([a for a, t in zip(xs, y) if t == c], [b for b, t in zip(ys, y) if t == c], s=22,
-                   color=colours[c], edgecolors="black", linewidths=0.6, label=f"y = {c:g}")
+        ax.scatter(
+            [a for a, t in zip(xs, y) if t == c],
+            [b for b, t in zip(ys, y) if t == c],
+            s=22,
+            color=colours[c],
+            edgecolors="black",
+            linewidths=0.6,
+            label=f"y = {c:g}",
+        )
     ax.set(xlabel="x₁", ylabel="x₂", title=title if title is not None else rule)
     ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
@@ -198,7 +210,7 @@ def plot_activations(path: str | os.PathLike | None = None, names: Sequence[str]
         ax.axvline(0, color="#999999", linewidth=0.5)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=7)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     fig.tight_layout()
     return _save(fig, path)

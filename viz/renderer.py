@@ -120,8 +120,10 @@ def render_source(source: str, fmt: str = "svg") -> bytes:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
     exes = find_renderers()
     if not exes:
-        raise RendererNotFound(f"no dot renderer found (looked for dot and graphviz-pure on PATH and in "
-                               f"{', '.join(scripts_dirs())}); {INSTALL}")
+        raise RendererNotFound(
+            f"no dot renderer found (looked for dot and graphviz-pure on PATH and in "
+            f"{', '.join(scripts_dirs())}); {INSTALL}"
+        )
     check_layout_time(source, exes[0], TIMEOUT)
     failures = []
     for exe in exes:  # a broken first renderer (say an old system dot) falls back to the next
@@ -152,7 +154,9 @@ def write(source: str, path: str | os.PathLike) -> Path:
     except RendererNotFound as error:
         dot_path = path.with_suffix(".dot")
         dot_path.write_text(source, encoding="utf-8")
-        raise RendererNotFound(f"{error}. The graph's source is in {dot_path}; after installing, "
-                               f"render it with: graphviz-pure -T{fmt} {dot_path} -o {path}") from None
+        raise RendererNotFound(
+            f"{error}. The graph's source is in {dot_path}; after installing, "
+            f"render it with: graphviz-pure -T{fmt} {dot_path} -o {path}"
+        ) from None
     path.write_bytes(picture)
     return path

@@ -75,8 +75,17 @@ def steps_data(root: Value, stop_at: Collection[Value] = ()) -> dict:
         kind = "named leaf" if s.node.label else "constant"
         if s.node.parents:
             kind = "computed outside this part" if s.node in stop else "interior node"
-        steps.append({"node": f"v{index[s.node]}", "name": labels[s.node], "kind": kind, "grad": number(s.grad),
-                      "gradText": fmt(s.grad), "equation": equation, "messages": messages})
+        steps.append(
+            {
+                "node": f"v{index[s.node]}",
+                "name": labels[s.node],
+                "kind": kind,
+                "grad": number(s.grad),
+                "gradText": fmt(s.grad),
+                "equation": equation,
+                "messages": messages,
+            }
+        )
     return {"root": top, "steps": steps}
 
 
@@ -109,20 +118,26 @@ def page_files() -> dict[str, str]:
     return {"CSS": page_file("stepper.css"), "SCRIPT": page_file("stepper.js")}
 
 
-def page_html(root: Value, title: str | None = None, max_nodes: int | None = MAX_NODES,
-              stop_at: Collection[Value] = ()) -> str:
+def page_html(
+    root: Value, title: str | None = None, max_nodes: int | None = MAX_NODES, stop_at: Collection[Value] = ()
+) -> str:
     """The step-by-step BACKWARD page for L = ``root`` as one self-contained HTML text (SVG, JSON, script)."""
     steps = backward_steps(root)
     graph = draw_graph(root, grads={s.node: s.grad for s in steps}, max_nodes=max_nodes, stop_at=stop_at)
     svg = render_source(graph.source, "svg").decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG is inline in HTML
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG is inline in HTML
     title = check_showable(title or f"BACKWARD() on {root.label or 'L'}, step by step", "title")
     parts = {"TITLE": html.escape(title), "SVG": svg, "DATA": script_json(steps_data(root, stop_at)), **page_files()}
     return substitute(page_file("stepper.html"), parts)
 
 
-def backward_html(root: Value, path: str | os.PathLike | None = None, title: str | None = None,
-                  max_nodes: int | None = MAX_NODES, stop_at: Collection[Value] = ()) -> Path | Page:
+def backward_html(
+    root: Value,
+    path: str | os.PathLike | None = None,
+    title: str | None = None,
+    max_nodes: int | None = MAX_NODES,
+    stop_at: Collection[Value] = (),
+) -> Path | Page:
     """Write the step-by-step BACKWARD page for L = ``root`` to ``path`` (one file: SVG, JSON, script);
     without a path, return it as a ``Page``, which a notebook shows inline.
 

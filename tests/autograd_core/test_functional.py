@@ -36,7 +36,7 @@ def test_grad_sin_and_exp_third_and_fourth_derivatives(x):
 def test_grad_log_and_pow_higher_order(x):
     assert grad(grad(lambda v: v.log()))(x) == pytest.approx(-1 / x**2, rel=1e-12)
     assert grad(grad(grad(lambda v: v**3)))(x) == pytest.approx(6.0, rel=1e-12)
-    assert grad(grad(lambda v: v ** v))(x) == pytest.approx(x**x * ((math.log(x) + 1) ** 2 + 1 / x), rel=1e-10)
+    assert grad(grad(lambda v: v**v))(x) == pytest.approx(x**x * ((math.log(x) + 1) ** 2 + 1 / x), rel=1e-10)
 
 
 def test_hessian_rosenbrock_at_minimum_is_exact():

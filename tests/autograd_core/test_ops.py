@@ -39,8 +39,10 @@ MATH = {
     "step": lambda x: float(not x < 0.0),
     "sign": lambda x: math.copysign(1.0, x) if x else 0.0,
     "sum": lambda *xs: math.fsum(xs),
-    "dot": lambda *a: math.fsum([w * x for w, x in zip(a[: len(a) // 2], a[len(a) // 2 : len(a) // 2 * 2])])
-    + (a[-1] if len(a) % 2 else 0.0),
+    "dot": lambda *a: (
+        math.fsum([w * x for w, x in zip(a[: len(a) // 2], a[len(a) // 2 : len(a) // 2 * 2])])
+        + (a[-1] if len(a) % 2 else 0.0)
+    ),
 }
 
 
@@ -61,6 +63,7 @@ def tolerance(op, args):
 def counts(op):
     """Input counts to try on edge values: the arity, or 1, 2 and 3 for a variadic row."""
     return (1, 2, 3) if op.arity is None else (op.arity,)
+
 
 H = 1e-6
 

@@ -91,8 +91,13 @@ def test_programs_draw_every_op(name):
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"ops": ["nope"]}, "names from OPS"), ({"ops": []}, "names from OPS"), ({"min_inputs": 0}, "min_inputs"),
-     ({"min_inputs": 3, "max_inputs": 2}, "max_inputs"), ({"max_steps": 0}, "max_steps")],
+    [
+        ({"ops": ["nope"]}, "names from OPS"),
+        ({"ops": []}, "names from OPS"),
+        ({"min_inputs": 0}, "min_inputs"),
+        ({"min_inputs": 3, "max_inputs": 2}, "max_inputs"),
+        ({"max_steps": 0}, "max_steps"),
+    ],
 )
 def test_programs_reject_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -132,10 +137,20 @@ def test_op_inputs_fit_the_op(name, data):
 
 @pytest.mark.parametrize(
     ("name", "args", "const", "expected"),
-    [("log", (0.5,), None, True), ("log", (0.0005,), None, False), ("log", (-1.0,), None, False),
-     ("relu", (0.0005,), None, False), ("abs", (-0.002,), None, True), ("div", (1.0, 0.001), None, False),
-     ("exp", (20.0,), None, False), ("pow", (-2.0,), 0.5, False), ("pow", (-2.0,), 3.0, True),
-     ("sqrt", (0.0,), None, False), ("powv", (0.0, 1.0), None, False), ("mul", (200.0, 0.5), None, False)],
+    [
+        ("log", (0.5,), None, True),
+        ("log", (0.0005,), None, False),
+        ("log", (-1.0,), None, False),
+        ("relu", (0.0005,), None, False),
+        ("abs", (-0.002,), None, True),
+        ("div", (1.0, 0.001), None, False),
+        ("exp", (20.0,), None, False),
+        ("pow", (-2.0,), 0.5, False),
+        ("pow", (-2.0,), 3.0, True),
+        ("sqrt", (0.0,), None, False),
+        ("powv", (0.0, 1.0), None, False),
+        ("mul", (200.0, 0.5), None, False),
+    ],
 )
 def test_well_conditioned_edges(name, args, const, expected):
     assert well_conditioned(name, args, const) is expected

@@ -17,8 +17,16 @@ np = pytest.importorskip("numpy")
 # ---- construction ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("data", "expected"),
-    [(3, 3.0), (2.5, 2.5), (True, 1.0), (False, 0.0), (np.float32(1.5), 1.5), (np.int64(-4), -4.0),
-     (np.float64(0.25), 0.25), (-0.0, -0.0)],
+    [
+        (3, 3.0),
+        (2.5, 2.5),
+        (True, 1.0),
+        (False, 0.0),
+        (np.float32(1.5), 1.5),
+        (np.int64(-4), -4.0),
+        (np.float64(0.25), 0.25),
+        (-0.0, -0.0),
+    ],
 )
 def test_value_data_is_float(data, expected):
     v = Value(data)
@@ -203,11 +211,20 @@ def test_value_operator_rejects_unsupported_operand(op, other):
 
 @pytest.mark.parametrize(
     ("method", "x", "value", "derivative"),
-    [("exp", 1.0, math.e, math.e), ("log", math.e, 1.0, 1 / math.e),
-     ("log1p", math.e - 1.0, 1.0, 1 / math.e), ("sqrt", 4.0, 2.0, 0.25),
-     ("tanh", 0.5, math.tanh(0.5), 1 - math.tanh(0.5) ** 2), ("sigmoid", 0.0, 0.5, 0.25), ("relu", -1.0, 0.0, 0.0),
-     ("relu", 2.0, 2.0, 1.0), ("sin", 1.0, math.sin(1.0), math.cos(1.0)), ("cos", 1.0, math.cos(1.0), -math.sin(1.0)),
-     ("step", 0.3, 1.0, 0.0), ("sign", -0.3, -1.0, 0.0)],
+    [
+        ("exp", 1.0, math.e, math.e),
+        ("log", math.e, 1.0, 1 / math.e),
+        ("log1p", math.e - 1.0, 1.0, 1 / math.e),
+        ("sqrt", 4.0, 2.0, 0.25),
+        ("tanh", 0.5, math.tanh(0.5), 1 - math.tanh(0.5) ** 2),
+        ("sigmoid", 0.0, 0.5, 0.25),
+        ("relu", -1.0, 0.0, 0.0),
+        ("relu", 2.0, 2.0, 1.0),
+        ("sin", 1.0, math.sin(1.0), math.cos(1.0)),
+        ("cos", 1.0, math.cos(1.0), -math.sin(1.0)),
+        ("step", 0.3, 1.0, 0.0),
+        ("sign", -0.3, -1.0, 0.0),
+    ],
 )
 def test_value_methods_value_and_derivative(method, x, value, derivative):
     v = getattr(Value(x), method)()
@@ -314,9 +331,17 @@ def test_value_outside_domain_raises_naming_op_and_value(build, error, words):
         assert word in str(info.value)
 
 
-@pytest.mark.parametrize(("x", "n", "value", "derivative"), [(-2.0, 3, -8.0, 12.0), (-2.0, 2.0, 4.0, -4.0),
-                                                             (-0.5, -1, -2.0, -4.0), (0.0, 2, 0.0, 0.0),
-                                                             (0.0, 1.5, 0.0, 0.0), (3.0, 0, 1.0, 0.0)])
+@pytest.mark.parametrize(
+    ("x", "n", "value", "derivative"),
+    [
+        (-2.0, 3, -8.0, 12.0),
+        (-2.0, 2.0, 4.0, -4.0),
+        (-0.5, -1, -2.0, -4.0),
+        (0.0, 2, 0.0, 0.0),
+        (0.0, 1.5, 0.0, 0.0),
+        (3.0, 0, 1.0, 0.0),
+    ],
+)
 def test_value_pow_edge_cases(x, n, value, derivative):
     xv = Value(x)
     y = xv**n

@@ -280,8 +280,11 @@ def test_xor_neuron_picture_is_the_best_line_and_says_so(tmp_path, monkeypatch, 
     import viz
 
     drawn, draw = [], viz.plot_decision_boundary
-    monkeypatch.setattr(viz, "plot_decision_boundary",
-                        lambda model, X, y, **kw: drawn.append((model, kw.get("title"))) or draw(model, X, y, **kw))
+    monkeypatch.setattr(
+        viz,
+        "plot_decision_boundary",
+        lambda model, X, y, **kw: drawn.append((model, kw.get("title"))) or draw(model, X, y, **kw),
+    )
     assert xor.main(["--out", str(tmp_path)]) == 0
     assert (tmp_path / "xor_neuron.png").stat().st_size > 0 and (tmp_path / "xor_network.png").stat().st_size > 0
     (line, title), network = drawn

@@ -46,8 +46,9 @@ def execute(lesson: Path, folder: Path, kernel: str):
     pytest.importorskip("ipykernel")
     notebook = jupytext.read(lesson)
     (folder / f"{lesson.stem}.ipynb").write_text(jupytext.writes(notebook, fmt="ipynb"), encoding="utf-8")
-    client = nbclient.NotebookClient(notebook, kernel_name=kernel, timeout=300,
-                                     resources={"metadata": {"path": str(folder)}})
+    client = nbclient.NotebookClient(
+        notebook, kernel_name=kernel, timeout=300, resources={"metadata": {"path": str(folder)}}
+    )
     client.execute()
     return notebook
 

@@ -93,6 +93,7 @@ def _assert_refused(tmp_path, text: str, message: str) -> None:
         MLP.load(path)
     assert str(path) in str(info.value)
 
+
 CORRUPTIONS = [
     (["version"], 2, "unsupported format version 2"),
     (["version"], True, "unsupported format version True"),  # True == 1, but not a version

@@ -72,8 +72,10 @@ def _linear_with(weight: float = 0.5, bias: float = 0.0) -> torch.nn.Sequential:
         (lambda: torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Linear(2, 1)), "cannot convert module 0"),
         (lambda: torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.GELU()), "cannot convert module 1 \\(GELU\\)"),
         (lambda: torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Tanh()), "module 2"),
-        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Softmax(dim=0), torch.nn.Linear(2, 1)),
-         "Softmax must be the last"),
+        (
+            lambda: torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Softmax(dim=0), torch.nn.Linear(2, 1)),
+            "Softmax must be the last",
+        ),
         (lambda: torch.nn.Sequential(), "no Linear layer"),
         (lambda: torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Softmax(dim=-1)), "softmax needs at least 2"),
         (lambda: _linear_with(weight=float("nan")), r"L1\.N1\.w2 is nan; only finite"),

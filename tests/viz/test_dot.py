@@ -325,7 +325,6 @@ def test_draw_graph_after_two_backwards_shows_accumulated_and_this_graphs_grad()
     assert "(accumulated): the grad field, summed" in draw_graph(L).source
 
 
-
 def test_node_names_spell_unlabelled_nodes_with_the_table_symbols():
     x, w = Value(0.5, "x"), Value(-1.3, "w")
     wx = w * x

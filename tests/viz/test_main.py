@@ -73,8 +73,20 @@ def test_main_model_neuron_draws_one_neuron_and_its_page(tmp_path):
     model.save(tmp_path / "m.json")
     neuron = model.layers[1].neurons[2]
     hidden = model.layers[0]([0.5, -1.2])
-    done = run("model", "m.json", "--input", "0.5", "-1.2", "--neuron", "L2.N3", "-o", "n.svg", "--html", "n.html",
-               cwd=tmp_path)
+    done = run(
+        "model",
+        "m.json",
+        "--input",
+        "0.5",
+        "-1.2",
+        "--neuron",
+        "L2.N3",
+        "-o",
+        "n.svg",
+        "--html",
+        "n.html",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     texts = [t.text for t in ET.parse(tmp_path / "n.svg").iter("{http://www.w3.org/2000/svg}text")]
     assert {"L2.N3.w1", "L2.N3.w4", "L2.N3.b", "L1.N1", "L1.N4"} <= set(texts)

@@ -107,8 +107,12 @@ def test_draw_network_edge_width_grows_with_the_weights_gradient(moons_model, mo
     L.backward()
     try:
         drawn = weights(moons_svg)
-        grads = {f"w{li}_{k}_{j}": w.grad for li, layer in enumerate(moons_model.layers, 1)
-                 for k, n in enumerate(layer.neurons, 1) for j, w in enumerate(n.w, 1)}
+        grads = {
+            f"w{li}_{k}_{j}": w.grad
+            for li, layer in enumerate(moons_model.layers, 1)
+            for k, n in enumerate(layer.neurons, 1)
+            for j, w in enumerate(n.w, 1)
+        }
         widest = max(drawn, key=lambda e: drawn[e][0])
         assert abs(grads[widest]) == max(abs(g) for g in grads.values())
         assert drawn[widest][0] == pytest.approx(EDGE_WIDTH[1], abs=0.01)

@@ -20,8 +20,11 @@ def fake(directory, name, marker, fails=False):
     """An executable that reads dot on stdin and prints an SVG naming itself (or, failing, an error and exit 3)."""
     directory.mkdir(exist_ok=True)
     exe = directory / name
-    body = (f"echo '{marker} is broken' >&2\nexit 3" if fails
-            else f"echo '<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{marker}\"/>'")
+    body = (
+        f"echo '{marker} is broken' >&2\nexit 3"
+        if fails
+        else f'echo \'<svg xmlns="http://www.w3.org/2000/svg" id="{marker}"/>\''
+    )
     exe.write_text(f"#!/bin/sh\nwhile read -r line; do :; done\n{body}\n")  # builtins only: PATH may be empty
     exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
     return str(exe)

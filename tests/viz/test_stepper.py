@@ -51,8 +51,9 @@ def unlabelled() -> Value:
     return (w * x).tanh() * x + 2.0
 
 
-@pytest.mark.parametrize("build", [lambda: seed_000()[0], square, overflowing, unlabelled],
-                         ids=["seed_000", "square", "inf", "unlabelled"])
+@pytest.mark.parametrize(
+    "build", [lambda: seed_000()[0], square, overflowing, unlabelled], ids=["seed_000", "square", "inf", "unlabelled"]
+)
 def test_backward_html_every_frame_shows_the_engine_grads(browser, build, tmp_path):
     root = build()
     page = backward_html(root, tmp_path / "steps.html")
@@ -134,7 +135,8 @@ def test_steps_data_of_a_neuron_part_steps_only_through_the_drawn_nodes():
 
 def test_script_json_cannot_end_the_script_block():
     assert "</" not in script_json({"a": "</script>"}) and json.loads(script_json({"a": "</script>&"})) == {
-        "a": "</script>&"}
+        "a": "</script>&"
+    }
 
 
 def chain(n: int) -> Value:

@@ -58,7 +58,10 @@ def test_backward_steps_repeated_parent_sends_two_messages():
     x = L.parents[1]
     step = next(s for s in backward_steps(L) if s.node is x)
     assert sorted((m.child.label, m.position, m.local) for m in step.messages) == [
-        ("L", 1, 1.0), ("x·x", 0, 3.0), ("x·x", 1, 3.0)]
+        ("L", 1, 1.0),
+        ("x·x", 0, 3.0),
+        ("x·x", 1, 3.0),
+    ]
     assert step.grad == 7.0
 
 

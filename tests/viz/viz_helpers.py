@@ -30,8 +30,21 @@ def closed_forms(x=1.5, y=0.2, w=0.8, b=-0.3, lam=0.1):
     z = w * x + b
     u = 1 / (1 + math.exp(-z))
     dz = (u - y) * u * (1 - u)
-    return {"L": 1.0, "l": 1.0, "λr": 1.0, "r": lam, "λ": w * w, "u": u - y, "y − u": y - u, "z": dz,
-            "wx": dz, "b": dz, "w": dz * x + 2 * lam * w, "x": dz * w, "y": y - u}, {"z": z, "u": u}
+    return {
+        "L": 1.0,
+        "l": 1.0,
+        "λr": 1.0,
+        "r": lam,
+        "λ": w * w,
+        "u": u - y,
+        "y − u": y - u,
+        "z": dz,
+        "wx": dz,
+        "b": dz,
+        "w": dz * x + 2 * lam * w,
+        "x": dz * w,
+        "y": y - u,
+    }, {"z": z, "u": u}
 
 
 def svg_groups(svg: str) -> dict[str, list[str]]:
