@@ -80,8 +80,8 @@ def lesson_exercise(args) -> dict:
     key = {ex.names[v]: ex.expected[v] for v in ex.nodes}
     missed = dict(key, w=key["z"] * 1.5)  # the path through r left out
     slip = dict(key)
-    slip["z"] = key["u"] * ex._node("u").data  # σ′(z) taken as σ(z)
-    wx = ex.names[ex._node("z").parents[0]]  # the unlabelled w·x, named as the worksheet shows it
+    slip["z"] = key["u"] * ex.node("u").data  # σ′(z) taken as σ(z)
+    wx = ex.names[ex.node("z").parents[0]]  # the unlabelled w·x, named as the worksheet shows it
     for name, factor in ((wx, 1.0), ("b", 1.0), ("w", 1.5), ("x", 0.8)):
         slip[name] = slip["z"] * factor + (0.16 if name == "w" else 0.0)
     return {"exercise": ex, "right": ex.check(key), "missed": ex.check(missed), "slip": ex.check(slip)}

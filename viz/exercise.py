@@ -184,7 +184,8 @@ class Exercise:
         return write(self.worksheet().source, path)
 
     # ---- checking -----------------------------------------------------------------------------
-    def _node(self, key: Value | str) -> Value:
+    def node(self, key: Value | str) -> Value:
+        """The exercise's node for a name as the worksheet shows it (or for a Value of the original graph)."""
         if isinstance(key, Value):
             node = self.copies.get(key, key)
             if node in self.index:
@@ -208,7 +209,7 @@ class Exercise:
             )
         given: dict[Value, float] = {}
         for key, number in answers.items():
-            node = self._node(key)
+            node = self.node(key)
             if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
                 raise TypeError(
                     f"exercise.check: the answer for {self.names[node]!r} must be a finite number, got {number!r}"

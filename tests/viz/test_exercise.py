@@ -56,7 +56,7 @@ def test_exercise_x_times_x_missed_edge():
 def test_exercise_one_wrong_local_derivative():
     ex = exercise(lecture_neuron()[0])
     answers = key(ex)
-    u, z = ex.expected[ex._node("u")], ex._node("u").data
+    u, z = ex.expected[ex.node("u")], ex.node("u").data
     answers.update({"z": u * z})  # σ′(z) taken as σ(z): the node's value instead of v(1 − v)
     report = ex.check(answers)
     assert report.wrong == ["z"]
