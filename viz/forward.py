@@ -14,7 +14,8 @@ from pathlib import Path
 from autograd_core import OPS, Value, gradients, topological_order
 from autograd_core.graph import push_tangents
 
-from .dot import MAX_NODES, dot_text, draw_graph, fmt, node_names
+from .display import Page
+from .dot import MAX_NODES, check_showable, dot_text, draw_graph, fmt, node_names
 from .marks import marked
 from .renderer import render_source
 from .stepper import factor, in_fraction, number, page_file, page_files, script_json, substitute
@@ -109,6 +110,12 @@ def _comparison_html(root: Value, wrt: Value) -> str:
     )
 
 
+FORWARD_HINT = """Forward mode: each node's tangent v&#775; = &#8706;v/&#8706;w is the sum over its parents:
+v&#775;<sub>j</sub> = &Sigma;<sub>i</sub> &#8706;v<sub>j</sub>/&#8706;v<sub>i</sub> &middot; v&#775;<sub>i</sub>,
+from the seeded leaf (w&#775; = 1) up to L. Keys: &#8592; &#8594; step, space plays, f fits the graph."""
+"""The forward page's line under the panel (HTML): the sum over parents, and the keys."""
+
+
 def page(root: Value, wrt: Value | str, title: str | None = None, max_nodes: int | None = MAX_NODES) -> str:
     """The forward-mode page for ``wrt`` as one self-contained HTML text."""
     if not isinstance(root, Value):
@@ -136,34 +143,17 @@ def page(root: Value, wrt: Value | str, title: str | None = None, max_nodes: int
     svg = render_source(pictured.source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]
     title = title or f"Forward mode on {root.label or 'L'}: tangents from {wrt.label}, step by step"
-    parts = {"TITLE": html.escape(title), "SVG": svg, "DATA": script_json(data),
-             "COMPARE": _comparison_html(root, wrt), **page_files()}  # fmt: skip
-    return substitute(page_file("forward.html"), parts)
-
-
-class InlinePage:
-    """A page shown inline in a notebook (in an iframe, so its script and style stay its own)."""
-
-    def __init__(self, text: str) -> None:
-        self.html = text
-
-    def _repr_html_(self) -> str:
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:640px;border:0"></iframe>'
-        )
-
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path``."""
-        path = Path(path)
-        path.write_text(self.html, encoding="utf-8")
-        return path
+    parts = {"TITLE": html.escape(check_showable(title, "title")), "SVG": svg, "DATA": script_json(data),
+             "HINT": FORWARD_HINT, "COMPARE": _comparison_html(root, wrt), **page_files()}  # fmt: skip
+    return substitute(page_file("stepper.html"), parts)
 
 
 def forward_html(
     L: Value, wrt: Value | str, path: str | os.PathLike | None = None, title: str | None = None,
     max_nodes: int | None = MAX_NODES,
-) -> Path | InlinePage:  # fmt: skip
+) -> Path | Page:  # fmt: skip
     """Forward mode stepped: v̇ = Σ_i ∂v/∂v_i · v̇_i from the leaf ``wrt`` (v̇ = 1) up to L, one node per step,
     beside reverse vs forward counted (passes, multiplications).  Written to ``path``, or shown inline."""
     text = page(L, wrt, title, max_nodes)
-    return InlinePage(text) if path is None else InlinePage(text).save(path)
+    page_ = Page(text)
+    return page_ if path is None else page_.save(path)

@@ -113,6 +113,14 @@ def page_file(name: str) -> str:
     return (resources.files(__package__) / name).read_text(encoding="utf-8")
 
 
+BACKWARD_HINT = """Each node's grad is the sum of the messages from its children:
+∂L/∂v<sub>i</sub> = Σ<sub>j</sub> ∂L/∂v<sub>j</sub> · ∂v<sub>j</sub>/∂v<sub>i</sub>.
+Keys: &#8592; &#8594; step, space plays,
+f fits the graph to the width or back to a readable size.
+Grads appear as they become final; ? is not known yet."""
+"""The backward page's line under the panel (HTML): the sum over children, and the keys."""
+
+
 def page_files() -> dict[str, str]:
     """The page's style and script, for its ``%CSS%`` and ``%SCRIPT%``."""
     return {"CSS": page_file("stepper.css"), "SCRIPT": page_file("stepper.js")}
@@ -127,7 +135,8 @@ def page_html(
     svg = render_source(graph.source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG is inline in HTML
     title = check_showable(title or f"BACKWARD() on {root.label or 'L'}, step by step", "title")
-    parts = {"TITLE": html.escape(title), "SVG": svg, "DATA": script_json(steps_data(root, stop_at)), **page_files()}
+    parts = {"TITLE": html.escape(title), "SVG": svg, "DATA": script_json(steps_data(root, stop_at)),
+             "HINT": BACKWARD_HINT, "COMPARE": "", **page_files()}  # fmt: skip
     return substitute(page_file("stepper.html"), parts)
 
 

@@ -199,7 +199,7 @@ def test_backward_html_page_files_ship_in_the_package():
     from viz.stepper import PLACEHOLDER, page_file
 
     layout = page_file("stepper.html")
-    assert set(PLACEHOLDER.findall(layout)) == {"TITLE", "SVG", "DATA", "CSS", "SCRIPT"}
+    assert set(PLACEHOLDER.findall(layout)) == {"TITLE", "SVG", "DATA", "CSS", "SCRIPT", "HINT", "COMPARE"}
     assert "function show(k)" in page_file("stepper.js") and "#graph" in page_file("stepper.css")
 
 
