@@ -6,7 +6,7 @@ import numbers
 from collections import deque
 
 from .ops import OPS
-from .value import Value
+from .value import Value, is_shared_constant
 
 
 def count_children(root: Value) -> dict[Value, int]:
@@ -134,7 +134,7 @@ def check_root(root: object, who: str) -> None:
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
-    """Set ``v.grad = ∂L/∂v`` on every interior node; add it to every leaf's ``grad``.
+    """Set ``v.grad = ∂L/∂v`` on every interior node and shared constant; add it to every other leaf's ``grad``.
 
     L = gradient · root (``gradient`` seeds ∂L/∂root, as PyTorch's ``backward(gradient)``).  The sums
     are those of ``gradients`` (the one BACKWARD loop); leaves accumulate across calls, as in
@@ -146,7 +146,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
             raise TypeError(f"backward(gradient) needs a number ∂L/∂root, got {type(gradient).__name__}")
         gradient = float(gradient)
     for v, g in gradients(root, seed=gradient).items():
-        if v.parents:
+        if v.parents or is_shared_constant(v):
             v.grad = g
         else:
             v.grad += g

@@ -199,17 +199,47 @@ class Value:
 
 
 def _lift(other: object) -> Value:
-    """A plain number on the other side of an operator becomes a constant leaf."""
+    """A plain number on the other side of an operator becomes a constant leaf, one per number.
+
+    Equal constants share one leaf (``constant``), so ``y = y * 0.999`` repeated costs one node
+    per step, not two.
+    """
     t = type(other)
     if t is float:  # the hot path: no ABC check, no __init__
-        return _node(other, "", (), ())
+        return constant(other)
     if t is Value:
         return other
     if t is int:
-        return _node(float(other), "", (), ())
+        return constant(float(other))
     if isinstance(other, numbers.Real):  # bool, numpy scalars, fractions …
-        return Value(float(other))
+        return constant(float(other))
     return NotImplemented  # Python then raises TypeError naming both operand types
+
+
+_CONSTANTS: dict[float, Value] = {}
+_MAX_CONSTANTS = 4096
+
+
+def constant(c: float) -> Value:
+    """The shared constant leaf for the number c (a fresh one for ±0 and nan, whose sign or identity
+    a dict key would lose); at most ``_MAX_CONSTANTS`` are kept."""
+    if type(c) is not float:
+        c = _as_float(c)
+    leaf = _CONSTANTS.get(c)
+    if leaf is not None and leaf.data == c and not leaf.label:
+        return leaf
+    leaf = _node(c, "", (), ())
+    if c and c == c:
+        if len(_CONSTANTS) >= _MAX_CONSTANTS:
+            _CONSTANTS.clear()
+        _CONSTANTS[c] = leaf
+    return leaf
+
+
+def is_shared_constant(v: Value) -> bool:
+    """v is the shared leaf of a number (``constant``): its ``grad`` shows the latest backward's ∂L/∂c,
+    since other graphs use it too."""
+    return _CONSTANTS.get(v.data) is v
 
 
 _new = object.__new__

@@ -496,9 +496,10 @@ GROWTH_RESOLUTION = 0.001
 """MB per step: less is shown as "< 0.001" (a few allocator blocks; one step's graph is megabytes)."""
 
 
-def _bytes_per_node(S: E.Scalar, n: int) -> float:
+def _bytes_per_node(S: E.Scalar, n: int, constants: bool = False) -> float:
+    """Bytes per op of y ← y·a, N times (``constants``: y ← y·0.999, a number, lifted at every op)."""
     gc.collect()
-    x, a = S.leaf(1.0), S.leaf(0.5)
+    x, a = S.leaf(1.0), (0.999 if constants else S.leaf(0.5))
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     y = x
@@ -519,6 +520,9 @@ def memory(quick: bool) -> list[Row]:
             rows.append(Row(name, engine, unit="B/node", status="n/a: C++ allocations are invisible to tracemalloc"))
         else:
             rows.append(Row(name, engine, _bytes_per_node(E.SCALAR_ENGINES[engine](), n), "B/node"))
+    name = f"memory per op with a constant (chain y·0.999 of {n:.0e}, tracemalloc)"
+    for engine in _installed([name], (E.OURS, E.MICROGRAD), rows, "B/op"):
+        rows.append(Row(name, engine, _bytes_per_node(E.SCALAR_ENGINES[engine](), n, constants=True), "B/op"))
     gc.collect()
     k = 2 if quick else 5
     name = f"training-loop growth, GC off (moons steps of 20 points, step {k} → {2 * k})"

@@ -180,8 +180,39 @@ def test_value_operator_lifts_a_number_to_a_constant_leaf(other):
     for v, expected in ((x + other, 3.0 + float(other)), (other * x, 3.0 * float(other))):
         c = next(p for p in v.parents if p is not x)
         assert type(c) is Value and type(c.data) is float and c.data == float(other)
-        assert (c.op, c.label, c.parents, c.local_grads, c.const, c.grad) == ("", "", (), (), None, 0.0)
+        assert (c.op, c.label, c.parents, c.local_grads, c.const) == ("", "", (), (), None)
         assert v.data == expected
+
+
+def test_equal_numbers_share_one_constant_leaf_but_signed_zeros_and_nan_do_not():
+    x = Value(3.0, label="x")
+    y = x * 0.999
+    for _ in range(3):
+        y = y * 0.999
+    constants = {p for v in (y, y.parents[0], y.parents[0].parents[0]) for p in v.parents if not p.parents}
+    assert len(constants) == 1 and (x + 2).parents[1] is (2.0 * x).parents[0]
+    assert (x * 0.0).parents[1] is not (x * 0.0).parents[1]
+    assert str((x * -0.0).data) == "-0.0" and (x * -0.0).parents[1].data == 0.0
+    nan = float("nan")
+    assert (x + nan).parents[1] is not (x + nan).parents[1]
+
+
+def test_a_shared_constant_shows_the_latest_backwards_gradient_not_a_sum_over_graphs():
+    x = Value(3.0, label="x")
+    a, b = x * 7.25, x * x * 7.25
+    c = a.parents[1]
+    assert b.parents[1] is c
+    a.backward()
+    assert c.grad == 3.0 and x.grad == 7.25
+    b.backward()
+    assert c.grad == 9.0 and x.grad == 7.25 + 2 * 3.0 * 7.25  # x, a leaf of the user, accumulates
+
+
+def test_a_changed_shared_constant_is_not_reused():
+    x = Value(3.0, label="x")
+    c = (x * 5.5).parents[1]
+    c.data = 6.0
+    assert (x * 5.5).data == 16.5 and (x * 5.5).parents[1] is not c
 
 
 @pytest.mark.parametrize(("n", "const"), [(2, 2.0), (2.0, 2.0), (np.int64(3), 3.0), (True, 1.0), (-0.5, -0.5)])
@@ -503,3 +534,26 @@ def test_value_higher_orders_and_jvp_through_dot_and_sum():
 def test_value_gradcheck_passes_through_dot_and_sum_at_large_n():
     f = lambda *xs: autograd_core.dot(xs[:50], [x.tanh() for x in xs[50:]], autograd_core.sum(xs).sin())
     assert gradcheck(f, *[math.sin(k) for k in range(100)])
+
+
+def test_a_chain_with_a_constant_costs_at_most_250_bytes_per_op():
+    import tracemalloc
+
+    x = Value(1.0, label="x")
+    y = x * 0.999  # the constant's leaf is made here, outside the count
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(20_000):
+        y = y * 0.999
+    used = (tracemalloc.get_traced_memory()[0] - before) / 20_000
+    tracemalloc.stop()
+    assert used <= 250, f"{used:.0f} B per op"
+    assert y.data == pytest.approx(0.999**20_001, rel=1e-9)
+
+
+def test_constant_is_public_and_checks_its_number():
+    import autograd_core
+
+    assert autograd_core.constant(2) is autograd_core.constant(2.0) is (Value(1.0) * 2).parents[1]
+    with pytest.raises(TypeError, match="needs a real number"):
+        autograd_core.constant("2")

@@ -86,7 +86,7 @@ def test_check_layout_time_refuses_warns_or_passes_by_the_estimate():
 def chain(n: int) -> Value:
     v = Value(0.5, "x")
     for _ in range(n):
-        v = v * 1.1 + 0.1
+        v = v * Value(1.1) + Value(0.1)  # leaves of their own: a lifted number would be one shared constant
     return v
 
 
