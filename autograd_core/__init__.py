@@ -11,7 +11,7 @@ from .functional import grad, hessian, jvp, value_and_grad
 from .functions import abs, cos, exp, log, log1p, relu, sigmoid, sign, sin, sqrt, step, tanh
 from .graph import backward, gradients, reverse_topological_order, topological_order
 from .ops import OPS, Op, register
-from .value import Value, apply, constant, dot, sum
+from .value import Value, apply, constant, dot, matvec, sum
 
 __all__ = [
     "OPS",
@@ -34,6 +34,7 @@ __all__ = [
     "jvp",
     "log",
     "log1p",
+    "matvec",
     "register",
     "relu",
     "reverse_topological_order",

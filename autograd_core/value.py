@@ -360,7 +360,7 @@ def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float
     """
     if type(b) is Value and _all_values(w) and _all_values(x) and len(w) == len(x) and w:
         # A neuron's z, the hot path of training: the row's dot_forward and dot_local on the data.
-        wd, xd, bd = tuple(map(_data, w)), tuple(map(_data, x)), b.data
+        wd, xd, bd = tuple([v.data for v in w]), tuple([v.data for v in x]), b.data
         v = ops.dot_forward(wd, xd, bd)
         return _node(v, "dot", (*w, *x, b), ops.dot_local(wd, xd, bd))
     (ws, w_value), (xs, x_value) = _operands(w, "dot", "w"), _operands(x, "dot", "x")
@@ -374,6 +374,38 @@ def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float
     if bias is NotImplemented:
         raise TypeError(f"dot: b must be a Value, a real number or None, got {type(b).__name__}: {b!r}")
     return _reduce(ops.DOT, (*ws, *xs, bias), w_value or x_value or type(b) is Value)
+
+
+def matvec(
+    W: Sequence[Sequence[Value | float]], x: Sequence[Value | float], b: Sequence[Value | float] | None = None
+) -> list:
+    """[Σ_j W_kj x_j + b_k for each row k]: one Σ node per row, each as ``dot(W[k], x, b[k])`` (a layer's z).
+
+    The same nodes and numbers as calling ``dot`` row by row; x is checked and read once.
+    """
+    if type(W) not in _SEQUENCES:
+        raise TypeError(f"matvec: W must be a list (or tuple) of rows, got {type(W).__name__}")
+    if b is not None and (type(b) not in _SEQUENCES or len(b) != len(W)):
+        size = f"{len(b)} entries" if type(b) in _SEQUENCES else f"a {type(b).__name__}"
+        raise ValueError(f"matvec: b must be a list with one entry per row of W ({len(W)}), got {size}")
+    if not (_all_values(x) and x and (b is None or _all_values(b))):
+        return [dot(w, x, None if b is None else b[k]) for k, w in enumerate(W)]
+    xt = tuple(x)
+    xd, n = tuple([v.data for v in xt]), len(xt)
+    out = []
+    for k, w in enumerate(W):
+        if not (_all_values(w) and len(w) == n):
+            out.append(dot(w, x, None if b is None else b[k]))  # numbers, or a wrong length: dot's own error
+            continue
+        wt = tuple(w)
+        wd = tuple([v.data for v in wt])
+        if b is None:
+            out.append(_node(ops.dot_forward(wd, xd, None), "dot", wt + xt, ops.dot_local(wd, xd, None)))
+        else:
+            bk = b[k]
+            bd = bk.data
+            out.append(_node(ops.dot_forward(wd, xd, bd), "dot", (*wt, *xt, bk), ops.dot_local(wd, xd, bd)))
+    return out
 
 
 _JUST_VALUE = {Value}

@@ -155,7 +155,11 @@ class Neuron(Module):
 
     def forward(self, xs: Sequence[Value]) -> Value:
         """The neuron on inputs already checked and lifted to Values (a linear one's output is its z)."""
-        z = self.preactivation(xs)
+        return self.activate(self.preactivation(xs))
+
+    def activate(self, z: Value) -> Value:
+        """act(z), labelled with the neuron's name; z (its Σ node) is labelled ``L{l}.N{n}.z``."""
+        z.label = f"{self.name}.z"
         act = self.activation
         out = z if act == "linear" else getattr(z, act)()
         out.label = self.name
@@ -218,7 +222,9 @@ class Layer(Module):
     def forward(self, xs: Sequence[Value]) -> list[Value]:
         """The layer on inputs already checked and lifted to Values."""
         if self.activation != "softmax":
-            return [n.forward(xs) for n in self.neurons]
+            neurons = self.neurons
+            zs = autograd_core.matvec([n.w for n in neurons], xs, [n.b for n in neurons])
+            return [n.activate(z) for n, z in zip(neurons, zs)]
         ps = softmax_values(self.logits(xs))
         for p, n in zip(ps, self.neurons):
             p.label = n.name

@@ -14,6 +14,7 @@ from autograd_core.graph import (
     topological_order,
 )
 from autograd_core.testing import FLOAT_BACKEND, programs
+from autograd_core.value import is_shared_constant
 
 
 def data(v):
@@ -101,18 +102,52 @@ def test_backward_sets_interior_and_adds_to_leaves(program):
     backward(y)
     backward(y)
     for v in topological_order(y):
-        assert v.grad == (2 * grads[v] if not v.parents else grads[v])
+        assert v.grad == (2 * grads[v] if not v.parents and not is_shared_constant(v) else grads[v])
 
 
-def test_reverse_topological_order_goes_level_by_level():
-    # L = (a·b) + c·(d·e): the root's own parents come before anything two levels down
+@settings(max_examples=50)
+@given(programs(max_steps=12), st.floats(-3, 3))
+def test_backward_fields_hold_the_sums_of_gradients_bit_for_bit_with_constants_and_held_grads(program, held):
+    """The fast path adds the same messages in the same order as the one BACKWARD loop, ``gradients``."""
+    xs = [Value(x) for x in program.inputs]
+    y = program.evaluate(*xs) * 0.75 + 1.5  # shared constants, as a user's expression makes them
+    for x in xs:
+        x.grad = held  # a leaf adds this call's ∂L/∂x to what it held
+    grads = gradients(y, seed=-2.0)
+    backward(y, -2.0)
+    for v in topological_order(y):
+        if v.parents or is_shared_constant(v):
+            assert v.grad == grads[v] or (v.grad != v.grad and grads[v] != grads[v])
+        else:
+            expect = held + grads[v]
+            assert v.grad == expect or (v.grad != v.grad and expect != expect)
+
+
+def test_reverse_topological_order_is_the_reverse_of_the_order_the_nodes_were_made():
+    # L = (a·b) + c·(d·e): BACKWARD replays FORWARD backwards, the newest node first (PyTorch's sequence numbers)
     a, b, c, d, e = (Value(float(i), label=n) for i, n in enumerate("abcde", 1))
     ab, de = a * b, d * e
     cde = c * de
     L = ab + cde
     order = reverse_topological_order(L)
-    assert order[:3] == [L, ab, cde]
-    assert order.index(c) < order.index(d) and order.index(a) < order.index(d)
+    assert order[:4] == [L, cde, de, ab]
+    assert set(order[4:]) == {a, b, c, d, e}
+
+
+def test_parents_set_by_hand_to_newer_nodes_still_get_an_order_that_respects_every_edge():
+    # A node wired by hand to parents made after it: creation order is no order, so Kahn's walk is taken.
+    x = Value(2.0, label="x")
+    late = Value(0.0, label="late")  # made first, given parents below
+    u = x * 3.0
+    w = u * u
+    late.op, late.parents, late.local_grads = "mul", (w, u), (u.data, w.data)
+    late.data = w.data * u.data
+    L = late * 1.0
+    order = reverse_topological_order(L)
+    assert order.index(L) < order.index(late) < order.index(w) < order.index(u)
+    L.backward()
+    grads = gradients(L)
+    assert x.grad == grads[x] == 3 * (3 * 6.0**2)  # L = u³, u = 3x: ∂L/∂x = 3·3u²
 
 
 # ---- inf · 0: a zero factor sends a zero message (issue 9.4) ------------------------------
