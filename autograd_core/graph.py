@@ -56,7 +56,7 @@ def _interior_order(root: Value, leaves: dict[Value, None] | None = None) -> lis
 def reverse_topological_order(root: Value) -> list[Value]:
     """Nodes from ``root`` down, each after all of its children: the order BACKWARD() visits them.
 
-    The interior nodes level by level (``_interior_order``), then the leaves, each in the order
+    The interior nodes, FORWARD() backwards (``_interior_order``), then the leaves, each in the order
     its last child was visited (a leaf has no parents to send to: its sum is complete then).
     """
     order = _interior_order(root)

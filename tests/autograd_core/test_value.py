@@ -557,3 +557,34 @@ def test_constant_is_public_and_checks_its_number():
     assert autograd_core.constant(2) is autograd_core.constant(2.0) is (Value(1.0) * 2).parents[1]
     with pytest.raises(TypeError, match="needs a real number"):
         autograd_core.constant("2")
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_matvec_gives_the_nodes_and_numbers_of_dot_row_by_row(bias):
+    x = [Value(math.sin(j) - 0.2, label=f"x{j}") for j in range(5)]
+    W = [[Value(math.cos(3 * k + j), label=f"w{k}{j}") for j in range(5)] for k in range(4)]
+    b = [Value(0.1 * k, label=f"b{k}") for k in range(4)] if bias else None
+    zs = autograd_core.matvec(W, x, b)
+    rows = [autograd_core.dot(w, x, None if b is None else b[k]) for k, w in enumerate(W)]
+    assert [(z.op, z.parents, z.local_grads, z.data) for z in zs] == [
+        (r.op, r.parents, r.local_grads, r.data) for r in rows
+    ]
+    L = autograd_core.sum([z.tanh() for z in zs])
+    expected = gradients(autograd_core.sum([r.tanh() for r in rows]))
+    L.backward()
+    assert all(p.grad == expected[p] for p in (*x, *(w for row in W for w in row)))
+
+
+def test_matvec_takes_numbers_and_says_what_was_wrong():
+    x = Value(2.0, label="x")
+    zs = autograd_core.matvec([[1.0, x], [x, 3]], [x, 0.5], [0.25, x])
+    assert [z.data for z in zs] == [2.0 + 1.0 + 0.25, 4.0 + 1.5 + 2.0]
+    assert autograd_core.matvec([], [x]) == []
+    with pytest.raises(ValueError, match=r"dot: w has 1 entries but x has 2"):
+        autograd_core.matvec([[x, x], [x]], [x, x])
+    with pytest.raises(ValueError, match=r"matvec: b must be a list with one entry per row of W \(2\), got 1"):
+        autograd_core.matvec([[x], [x]], [x], [x])
+    with pytest.raises(TypeError, match=r"matvec: W must be a list \(or tuple\) of rows, got Value"):
+        autograd_core.matvec(x, [x])
+    with pytest.raises(TypeError, match=r"dot: x must be a list .* got str"):
+        autograd_core.matvec([[x]], "x")
