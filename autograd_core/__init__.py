@@ -6,6 +6,7 @@ reverse topological order summing ∂L/∂v_i = Σ_j ∂L/∂v_j · ∂v_j/∂v_
 ``log``, ``cos`` … are the unary ops as functions, on Values and on plain numbers alike.
 """
 
+from . import collector  # the gc.callbacks hook that spares our graphs the cyclic GC's scans
 from .check import GradcheckError, KinkWarning, gradcheck
 from .functional import grad, hessian, jvp, value_and_grad
 from .functions import abs, cos, exp, log, log1p, relu, sigmoid, sign, sin, sqrt, step, tanh
@@ -22,6 +23,7 @@ __all__ = [
     "abs",
     "apply",
     "backward",
+    "collector",
     "compile",
     "constant",
     "cos",

@@ -62,7 +62,8 @@ def gc_off() -> Iterator[None]:
 
 @contextmanager
 def gc_watch() -> Iterator[dict]:
-    """Count the cyclic GC's full (generation 2) collections inside, and the seconds it spent in all."""
+    """Count the cyclic GC's full (generation 2) collections inside, and the seconds it spent in all
+    (first in ``gc.callbacks``, so the seconds include the other callbacks, autograd_core.collector's hook)."""
     seen = {"full": 0, "seconds": 0.0}
     started = []
 
@@ -73,7 +74,7 @@ def gc_watch() -> Iterator[dict]:
             seen["seconds"] += time.perf_counter() - started.pop()
             seen["full"] += info["generation"] == 2
 
-    gc.callbacks.append(callback)
+    gc.callbacks.insert(0, callback)
     try:
         yield seen
     finally:
@@ -343,18 +344,43 @@ def chain(quick: bool) -> list[Row]:
                 rows += [Row(name, engine, unit="ns/op", status=skip) for name in (build_name, back_name)]
                 continue
             build, back, seen = _chain_median(engine, n)
-            note = ""
-            if engine in E.GC_OFF:
-                note = f"the cyclic GC took {seen['seconds'] / n * 1e9:,.0f} ns/op of the build"
-                if seen["full"]:
-                    note += f" ({seen['full']} full collections, each re-scanning every live object)"
+            if engine not in E.GC_OFF:
+                rows += _chain_rows(build_name, back_name, engine, n, build, back, "")
+                continue
+            # The same chain with the cyclic GC off: the build cost without the collections.
+            with gc_off():
+                off_build, off_back, _ = _chain_median(engine, n)
+            note = _gc_note(seen, n, build, off_build)
+            if engine == E.OURS and n >= 100_000:
+                with collector_off():
+                    bare, _, bare_seen = _chain_median(engine, n)
+                note += f"; without autograd_core.collector's hook: {bare / n * 1e9:,.0f} ns/op, "
+                note += _gc_note(bare_seen, n, bare, off_build)
             rows += _chain_rows(build_name, back_name, engine, n, build, back, note)
-            if engine in E.GC_OFF:
-                # The same chain with the cyclic GC off: the build cost without the collections (note above).
-                with gc_off():
-                    build, back, _ = _chain_median(engine, n)
-                rows += _chain_rows(build_name, back_name, E.GC_OFF[engine], n, build, back, "")
+            rows += _chain_rows(build_name, back_name, E.GC_OFF[engine], n, off_build, off_back, "")
     return rows
+
+
+def _gc_note(seen: dict, n: int, build: float, off_build: float) -> str:
+    """The cyclic GC's share of a build: (GC on − GC off) / GC on, and its time in the collections."""
+    note = f"GC share {(build - off_build) / build:.0%} (the cyclic GC took {seen['seconds'] / n * 1e9:,.0f} ns/op"
+    if seen["full"]:
+        note += f" in {seen['full']} full collections and the young ones; each full one re-scans every live object"
+    return note + ")"
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """autograd_core's gc hook (``autograd_core.collector``) removed inside, put back after."""
+    from autograd_core import collector
+
+    was = collector.installed()
+    collector.uninstall()
+    try:
+        yield
+    finally:
+        if was:
+            collector.install()
 
 
 def _chain_median(engine: str, n: int) -> tuple[float, float | None, dict]:
