@@ -107,10 +107,20 @@ class OpKernel:
                 local = self._guarded(xs, lambda: self.op.local(*xs, v, *self.extra))
         for d, i, k, u, need in zip(local, self.rows, self.kinds, self.unique, needs):
             if need:
-                msg = g * d
+                msg = zero_message_product(g, d)
                 if k == UNIFORM and self.out_kind == BATCHED:
                     msg = msg.sum(axis=1)  # a shared input: its messages summed over the batch
                 scatter(GV if k == BATCHED else GU, i, msg, u)
+
+
+def zero_message_product(g: np.ndarray, d) -> np.ndarray:
+    """The messages ∂L/∂v · ∂v/∂x, 0 where either factor is 0 (inf · 0 would be nan), as the interpreted BACKWARD."""
+    with np.errstate(invalid="ignore", over="ignore"):  # the interpreted float product: inf, not a warning
+        msg = g * d
+    nan = np.isnan(msg)
+    if nan.any():
+        msg = np.where(nan & ((g == 0.0) | (np.asarray(d) == 0.0)), 0.0, msg)
+    return msg
 
 
 class SumKernel:

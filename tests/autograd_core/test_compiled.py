@@ -401,3 +401,18 @@ def test_compiled_dot_of_shared_values_is_computed_once_and_matches_interpreted(
         eb += g[4:]
     assert close(total, et) and np.allclose(gx, ex, rtol=1e-12)
     assert np.allclose(ga, ea, rtol=1e-12) and np.allclose(gb, eb, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("f", "xs"),
+    [(lambda x: (x.relu() * 1e300) * 1e300, [-1.0, 2.0, -3.0]), (lambda x: x.log().relu(), [5e-324, 2.0, 0.5])],
+    ids=["relu′ = 0 under an inf upstream", "relu′ = 0 over an overflowed log′"],
+)
+def test_compiled_backward_sends_zero_messages_as_the_interpreted_engine(f, xs):
+    _, (grad,) = ac.compile(f).value_and_grad(np.array(xs))
+    expected = []
+    for x in xs:
+        leaf = Value(x)
+        f(leaf).backward()
+        expected.append(leaf.grad)
+    assert not np.isnan(grad).any() and grad.tolist() == expected
