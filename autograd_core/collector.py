@@ -7,7 +7,8 @@ object in each full collection, looking for reference cycles.  A graph of Values
 
 - At the start of an automatic generation-0 collection it looks at 8 of the young objects (at
   every other one; in between it repeats its last decision).  If at least 6 are graph nodes (a
-  ``Value``, or a tuple or list whose first item is a Value or a float), it calls
+  ``Value``, a tuple or list whose last item is a Value or a float, or a tuple's iterator, which
+  BACKWARD's depth-first walk keeps for each node on its path), it calls
   ``gc.freeze()``: in O(1) every tracked object moves to the permanent generation, and the
   collection has nothing to scan.  Frozen objects are still freed by reference counting.
 - At the start of every full (generation-2) collection, automatic or ``gc.collect()``, it calls
@@ -47,13 +48,18 @@ MIN_BUDGET = 10_000
 """Unrecognized frozen objects allowed between full collections, at the least."""
 
 
+_WALK = type(iter(()))
+"""A tuple's iterator: what BACKWARD's depth-first walk keeps for each node on its path."""
+
+
 def _is_node(obj: object) -> bool:
-    """A ``Value``, or a node's ``parents``/``local_grads`` (a tuple or list of Values or floats)?"""
+    """A ``Value``, a node's ``parents``/``local_grads`` (a tuple or list of Values or floats), or a walk's iterator?"""
     kind = type(obj)
-    if kind is Value:
+    if kind is Value or kind is _WALK:
         return True
     if (kind is tuple or kind is list) and 0 < len(obj) <= LARGEST:
-        # Not obj[0]: a tuple that C code is still filling has NULL items; get_referents skips them.
+        # Not obj[0]: a tuple that C code is still filling has NULL items; get_referents skips them
+        # (and lists the items last first).
         items = gc.get_referents(obj)
         return bool(items) and (type(items[0]) is Value or type(items[0]) is float)
     return False

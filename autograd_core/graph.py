@@ -35,20 +35,20 @@ def _interior_order(root: Value, leaves: dict[Value, None] | None = None) -> lis
         return []
     seen = {root}
     finished = []
-    stack = [(root, iter(root.parents))]
-    while stack:
-        v, parents = stack[-1]
-        for p in parents:  # resumes where it left off when the walk comes back to v
+    path, walks = [root], [iter(root.parents)]  # the walk's path down, and where it is in each node's parents
+    while walks:
+        for p in walks[-1]:  # resumes where it left off when the walk comes back up to this node
             if p.parents:
                 if p not in seen:
                     seen.add(p)
-                    stack.append((p, iter(p.parents)))
+                    path.append(p)
+                    walks.append(iter(p.parents))
                     break
             elif leaves is not None:
                 leaves[p] = None
-        else:  # every parent of v has finished
-            stack.pop()
-            finished.append(v)
+        else:  # every parent of the node has finished
+            walks.pop()
+            finished.append(path.pop())
     finished.reverse()
     return finished
 

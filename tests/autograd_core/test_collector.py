@@ -128,6 +128,18 @@ def test_collector_young_collections_scan_nothing_while_building():
     assert scanned < 0.01 * without[0]
 
 
+def test_collector_backward_over_a_long_chain_scans_nothing_either():
+    # BACKWARD's depth-first walk keeps one tuple iterator per node on its path: 1e5 of them here.
+    build, start = "y = chain(100_000)\ngc.callbacks.remove(probe)", "gc.collect()\ngc.callbacks.append(probe)"
+    code = SCANNED.replace(build, "y.backward()\ngc.callbacks.remove(probe)")
+    code = code.replace(start, "y = chain(100_000)\n" + start)
+    assert "y.backward()" in code and code.count("chain(100_000)") == 1
+    with_hook = [int(w) for w in run(code).split()]
+    without = [int(w) for w in run(code, AUTOGRAD_CORE_GC="off").split()]
+    assert without[0] > 200_000 and with_hook[0] < 0.05 * without[0]
+    assert with_hook[3] == 0  # no full collection
+
+
 def test_collector_frozen_nodes_are_freed_by_reference_counting():
     out = run("""
         gc.collect()
