@@ -148,6 +148,21 @@ def loss_agreement(rows: list[Row]) -> list[str]:
     return lines
 
 
+def against_native(rows: list[Row]) -> list[str]:
+    """Per workload timed on both: how many times faster autograd-core is than micrograd-rust (the issue's target)."""
+    lines = []
+    for workload in dict.fromkeys(r.workload for r in rows):
+        ours, rust = (
+            next((r for r in rows if r.workload == workload and r.engine == e and r.value and not r.bound), None)
+            for e in (E.OURS, E.MICROGRAD_RUST)
+        )
+        if ours and rust and ours.unit == rust.unit and ours.better == "lower":
+            ratio = rust.value / ours.value
+            said = f"{ratio:.2f}× faster" if ratio >= 1 else f"{1 / ratio:.2f}× slower"
+            lines.append(f"{workload}: autograd-core is {said} than micrograd-rust (both with the GC on)")
+    return lines
+
+
 def _text_table(cells: list[tuple[str, ...]]) -> list[str]:
     if len(cells) < 2:  # a header alone: nothing ran
         return []
@@ -162,7 +177,7 @@ def as_text(rows: list[Row]) -> str:
     grid = _text_table(scaling_table(rows))
     if grid:
         lines += ["", *grid, SCALING_LEGEND]
-    return "\n".join([*lines, "", LEGEND, *loss_agreement(rows), "", *notes(rows)])
+    return "\n".join([*lines, "", LEGEND, *loss_agreement(rows), *against_native(rows), "", *notes(rows)])
 
 
 LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
@@ -193,7 +208,7 @@ def as_markdown(rows: list[Row], title: str, plot: str | None = None) -> str:
         lines += ["", f"## {S.FIT} against {E.TORCH_BATCHED}", "", *grid, "", SCALING_LEGEND + "."]
         if plot:
             lines += ["", f"![time per step against N, log-log]({plot})"]
-    extra = [LEGEND, *loss_agreement(rows), *notes(rows)]
+    extra = [LEGEND, *loss_agreement(rows), *against_native(rows), *notes(rows)]
     return "\n".join([*lines, "", *[f"- {line}" for line in extra]]) + "\n"
 
 

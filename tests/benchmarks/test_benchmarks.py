@@ -9,7 +9,7 @@ from benchmarks import engines as E
 from benchmarks import scaling as S
 from benchmarks import workloads as W
 from benchmarks.__main__ import main
-from benchmarks.report import scaling_table, table
+from benchmarks.report import against_native, scaling_table, table
 from benchmarks.workloads import Row
 
 
@@ -151,3 +151,18 @@ def test_benchmarks_micrograd_rust_is_optional(monkeypatch, tmp_path):
     monkeypatch.setattr(E, "PEERS_VENV", str(tmp_path))
     monkeypatch.delitem(__import__("sys").modules, "micrograd_rust", raising=False)
     assert not E.installed(E.MICROGRAD_RUST)
+
+
+def test_benchmarks_say_how_many_times_faster_than_micrograd_rust():
+    rows = [
+        Row("moons step (100 points)", E.OURS, 20.0),
+        Row("moons step (100 points)", E.MICROGRAD_RUST, 40.0),
+        Row("chain build, N=1e+03", E.OURS, 600.0, "ns/op"),
+        Row("chain build, N=1e+03", E.MICROGRAD_RUST, 300.0, "ns/op"),
+        Row("wide sum", E.OURS, 5.0),
+        Row("wide sum", E.MICROGRAD_RUST, status="not installed"),
+    ]
+    assert against_native(rows) == [
+        "moons step (100 points): autograd-core is 2.00× faster than micrograd-rust (both with the GC on)",
+        "chain build, N=1e+03: autograd-core is 2.00× slower than micrograd-rust (both with the GC on)",
+    ]
