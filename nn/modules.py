@@ -155,7 +155,7 @@ class Neuron(Module):
 
     def forward(self, xs: Sequence[Value]) -> Value:
         """The neuron on inputs already checked and lifted to Values (a linear one's output is its z)."""
-        return self.activate(self.preactivation(xs))
+        return self.activate(autograd_core.dot(self.w, xs, self.b))
 
     def activate(self, z: Value) -> Value:
         """act(z), labelled with the neuron's name; z (its Σ node) is labelled ``L{l}.N{n}.z``."""
