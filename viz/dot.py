@@ -6,8 +6,9 @@ message ∂L/∂v_j · ∂v_j/∂v_i that BACKWARD() sends along it.  Node ids a
 the k-th value in topological order, ``o{k}`` its op, ``e{k}_{i}`` the edge from its i-th parent,
 ``r{k}`` op → value), so a page can script the picture (see ``viz.stepper``, ``viz.marks``).
 
-Neurons (Σ nodes, see ``viz.groups``) are boxed one per neuron in one box per layer, layers left
-to right, neurons top to bottom in order; inputs shared by a layer are drawn once, outside.
+Neurons (Σ nodes, see ``viz.groups``) are laid out in columns per layer, layers left to right,
+neurons top to bottom in order; inputs shared by a layer are drawn once.  One neuron (a part, see
+``neuron_part``) reads like z = Σ_j w_j x_j + b: each w_j on the row of its x_j, j top to bottom.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import graphviz
 
 from autograd_core import OPS, Value, gradients, topological_order
 
-from .groups import Neuron, find_neurons, neuron_part
+from .groups import DOT, Neuron, find_neurons, neuron_part
 from .names import expression, fmt, in_fraction, node_names
 from .palette import FONT, NONE, NOT_FINITE, NOT_FINITE_BORDER, fill, font_colour
 from .renderer import render_source, write
@@ -266,44 +267,80 @@ def add_edges(g: graphviz.Digraph, s: Scene) -> None:
         if v in s.opened:
             k = s.index[v]
             g.edge(f"o{k}", f"v{k}", id=f"r{k}")
-            for i, p in enumerate(v.parents):
-                g.edge(f"v{s.index[p]}", f"o{k}", label=edge_label(v, i, s), id=f"e{k}_{i}")
+            for i in parent_order(v):
+                g.edge(f"v{s.index[v.parents[i]]}", f"o{k}", label=edge_label(v, i, s), id=f"e{k}_{i}")
+
+
+def parent_order(v: Value) -> list[int]:
+    """The order v's in-edges are written (``ordering=in`` keeps it): a Σ node's w_j next to its x_j
+    (w_1, x_1, w_2, x_2, …, b), so each product's two edges arrive side by side; else the parents' order."""
+    count = len(v.parents)
+    if v.op != DOT:
+        return list(range(count))
+    n = count // 2
+    return [i for j in range(n) for i in (j, n + j)] + list(range(2 * n, count))
 
 
 def add_neurons(g: graphviz.Digraph, s: Scene, neurons: list[Neuron]) -> set[Value]:
-    """Each layer in a box, its neurons' nodes in columns (parameters, Σ, z, activation, a), top to bottom in
-    neuron order, each layer right of the one below; returns the nodes placed."""
+    """Each layer's neurons' nodes in columns (parameters, Σ, z, activation, a), top to bottom in neuron order,
+    each layer right of the one below; a first layer of one neuron draws each w_j on its x_j's row. Returns the
+    nodes placed."""
     placed: set[Value] = set()
     layers: dict[int, list[Neuron]] = {}
     for n in neurons:
         layers.setdefault(n.layer, []).append(n)
     before: list[str] = shared_inputs(s, layers[min(layers)]) if layers else []
     for layer, group in sorted(layers.items()):
-        for n in group:
-            for v in n.nodes:
-                if v in s.index and v not in placed:
-                    add_value(g, v, s)
-                    placed.add(v)
-        columns = layer_columns(s, group, placed)
-        g.node(
-            f"layer{layer}",
-            f"layer {layer}",
-            shape="plaintext",
-            fontsize="11",
-            id=f"layer{layer}",
-            **{"class": "heading"},
-        )
-        columns[1].insert(0, f"layer{layer}")  # the heading tops the layer's column of Σ nodes
-        for column in ([before] if before else []) + columns:
-            with g.subgraph() as same:
-                same.attr(rank="same")
-                for above, below in itertools.pairwise(column):
-                    same.edge(above, below, style="invis")  # a flat edge: above is drawn above below
-        for left, right in zip([before, *columns], columns):
-            if left and right:
-                g.edge(left[0], right[0], style="invis", weight="0")  # the columns in this order, left to right
-        before = columns[-1] if columns else []
+        columns = add_layer(g, s, layer, group, placed)
+        first = layer == min(layers)
+        pairs = paired_inputs(s, group[0]) if first and len(group) == 1 else []
+        arrange(g, before or [x for x, _ in pairs], columns, pairs, gap="1" if first else "2")
+        before = columns[-1]
     return placed
+
+
+def add_layer(g: graphviz.Digraph, s: Scene, layer: int, group: list[Neuron], placed: set[Value]) -> list[list[str]]:
+    """A layer's nodes (those not yet ``placed``) and its heading; returns its columns of node ids."""
+    for n in group:
+        for v in n.nodes:
+            if v in s.index and v not in placed:
+                add_value(g, v, s)
+                placed.add(v)
+    heading = {"class": "heading", "id": f"layer{layer}"}
+    g.node(f"layer{layer}", f"layer {layer}", shape="plaintext", fontsize="11", **heading)
+    columns = layer_columns(s, group, placed)
+    columns[1].insert(0, f"layer{layer}")  # the heading tops the layer's column of Σ nodes
+    return columns
+
+
+def arrange(
+    g: graphviz.Digraph, inputs: list[str], columns: list[list[str]], pairs: list[tuple[str, str]], gap: str
+) -> None:
+    """Each column one rank, top to bottom in order, the columns left to right after the ``inputs``' column:
+    ``gap`` ranks on from the inputs (2: the labels of x_j → Σ get a column of their own, not among the w_j),
+    or each x_j two ranks left of its w_j on one row (``pairs``): its edge's label between them."""
+    for column in ([inputs] if inputs else []) + columns:
+        with g.subgraph() as same:
+            same.attr(rank="same")
+            for above, below in itertools.pairwise(column):
+                same.edge(above, below, style="invis")  # a flat edge: above is drawn above below
+    for x, w in pairs:
+        g.edge(x, w, style="invis", minlen="2", weight="10")
+    for left, right in zip([inputs, *columns], columns):
+        if left and right and not (pairs and left is inputs):
+            g.edge(left[0], right[0], style="invis", weight="0", minlen=gap if left is inputs else "1")
+
+
+def paired_inputs(s: Scene, n: Neuron) -> list[tuple[str, str]]:
+    """The ids of (x_j, w_j) for each j whose x_j is drawn and w_j is a parameter: one row each in the picture."""
+    parents = n.z.parents
+    half = len(parents) // 2
+    own = set(n.params)
+    return [
+        (f"v{s.index[x]}", f"v{s.index[w]}")
+        for w, x in zip(parents[:half], parents[half : 2 * half])
+        if w in own and x in s.index and x not in own
+    ]
 
 
 def shared_inputs(s: Scene, first_layer: list[Neuron]) -> list[str]:
@@ -326,6 +363,11 @@ def layer_columns(s: Scene, group: list[Neuron], placed: set[Value]) -> list[lis
     return [c for c in columns if c]
 
 
+def node_gap(neurons: list[Neuron]) -> str:
+    """dot's nodesep: neurons stack many boxes per column, so tighter; one neuron's rows (x_j, w_j) tightest."""
+    return "0.2" if not neurons else "0.05" if len(neurons) == 1 else "0.1"
+
+
 def draw_graph(
     root: Value,
     rankdir: str = "LR",
@@ -340,7 +382,7 @@ def draw_graph(
     ``gradients(root)``; a leaf whose ``grad`` field differs (accumulated over several
     ``backward()`` calls) shows both.  False shows none; a mapping node → ∂L/∂v shows those.
 
-    Neurons (Σ nodes) are boxed by neuron and layer.  Raises ``GraphTooLarge`` beyond ``max_nodes``
+    Neurons (Σ nodes) are drawn layer by layer.  Raises ``GraphTooLarge`` beyond ``max_nodes``
     (``None``: no limit).  The nodes of ``stop_at`` are drawn as inputs of a part: what lies below
     them is left out (see ``neuron_part``).
     """
@@ -355,6 +397,7 @@ def draw_graph(
     if max_nodes is not None and len(order) + opened > max_nodes:
         raise GraphTooLarge(len(order), opened, max_nodes, [n.name for n in neurons])
     s = scene(root, grads, stop, edge_values)
+    drawn = [n for n in neurons if n.z in s.opened]
     g = Digraph(name="computation graph")
     g.attr(
         rankdir=rankdir,
@@ -363,15 +406,15 @@ def draw_graph(
         label="\\l".join(legend(s)) + "\\l",
         labelloc="b",
         labeljust="l",
-        nodesep="0.2",
-        ranksep="0.3",
+        nodesep=node_gap(drawn),
+        ranksep="0.2" if drawn else "0.3",
         bgcolor="white",
         ordering="in",
         newrank="true",
     )
     g.attr("node", fontname=FONT, fontsize="11", margin="0.08,0.03", height="0.3")
     g.attr("edge", fontname=FONT, fontsize="9", fontcolor="#404040", color="#606060", arrowsize="0.6")
-    placed = add_neurons(g, s, [n for n in neurons if n.z in s.opened])
+    placed = add_neurons(g, s, drawn)
     for v in order:
         if v not in placed:
             add_value(g, v, s)
