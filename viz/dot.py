@@ -307,10 +307,18 @@ def add_layer(g: graphviz.Digraph, s: Scene, layer: int, group: list[Neuron], pl
                 add_value(g, v, s)
                 placed.add(v)
     heading = {"class": "heading", "id": f"layer{layer}"}
-    g.node(f"layer{layer}", f"layer {layer}", shape="plaintext", fontsize="11", **heading)
+    g.node(f"layer{layer}", layer_heading(s, layer, group), shape="plaintext", fontsize="11", **heading)
     columns = layer_columns(s, group, placed)
     columns[1].insert(0, f"layer{layer}")  # the heading tops the layer's column of Σ nodes
     return columns
+
+
+def layer_heading(s: Scene, layer: int, group: list[Neuron]) -> str:
+    """``layer 2``; in a part, whose inputs are computed outside it, layers count from the part's inputs, so a
+    lone neuron is named instead (``neuron L2.N3``)."""
+    if not s.stop & set(s.order):
+        return f"layer {layer}"
+    return f"neuron {dot_text(group[0].name)}" if len(group) == 1 else f"layer {layer} of this part"
 
 
 def arrange(

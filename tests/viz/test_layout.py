@@ -89,3 +89,11 @@ def test_mlp_fits_in_1600_pt_with_every_node_and_number():
     assert min(sizes) >= 9 and 11 in sizes  # the text as large as before
     edges = re.findall(r'<g id="e\d+_\d+" class="edge">', svg)
     assert len(edges) == sum(len(v.parents) for v in order)
+
+
+def test_neuron_part_heading_names_the_neuron_not_a_layer_of_the_part(wide_neuron):
+    out, others = wide_neuron
+    texts = [t.text for t in ET.fromstring(svg_of(out, stop_at=others)).iter(f"{SVG}text")]
+    assert "neuron L2.N3" in texts and not any(t and t.startswith("layer ") for t in texts)  # it was "layer 1"
+    model = nn.MLP(2, [2, 1], seed=1)
+    assert "layer 2" in svg_of(model([0.5, -1.2]))  # a whole graph counts its layers
