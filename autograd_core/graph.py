@@ -146,7 +146,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
         return
     leaves: dict[Value, None] = {}
     order = _interior_order(root, leaves)
-    held = [(p, p.grad) for p in leaves]
+    held = [(p, p.grad) for p in leaves if not is_shared_constant(p)]  # a shared constant shows this call's
     for v in (*order, *leaves):
         v.grad = 0.0
     root.grad = gradient
@@ -157,8 +157,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
                 if d:
                     p.grad += g * d
     for p, g in held:  # a leaf adds this call's ∂L/∂p to what it held, as PyTorch does
-        if not is_shared_constant(p):
-            p.grad += g
+        p.grad += g
 
 
 def push_tangents(root: Value, seeds: dict[Value, float | Value], create_graph: bool = False) -> dict:

@@ -359,10 +359,7 @@ def dot(w: Sequence[Value | float], x: Sequence[Value | float], b: Value | float
     The node's parents are w_1 … w_n, x_1 … x_n and then b, if given (``ops.dot_parts``).
     """
     if type(b) is Value and _all_values(w) and _all_values(x) and len(w) == len(x) and w:
-        # A neuron's z, the hot path of training: the row's dot_forward and dot_local on the data.
-        wd, xd, bd = tuple([v.data for v in w]), tuple([v.data for v in x]), b.data
-        v = ops.dot_forward(wd, xd, bd)
-        return _node(v, "dot", (*w, *x, b), ops.dot_local(wd, xd, bd))
+        return _dot_node(tuple(w), tuple(x), tuple([v.data for v in x]), b)  # a neuron's z: training's hot path
     (ws, w_value), (xs, x_value) = _operands(w, "dot", "w"), _operands(x, "dot", "x")
     if len(ws) != len(xs):
         raise ValueError(f"dot: w has {len(ws)} entries but x has {len(xs)}; Σ_j w_j x_j needs one w_j per x_j")
@@ -394,18 +391,20 @@ def matvec(
     xd, n = tuple([v.data for v in xt]), len(xt)
     out = []
     for k, w in enumerate(W):
-        if not (_all_values(w) and len(w) == n):
-            out.append(dot(w, x, None if b is None else b[k]))  # numbers, or a wrong length: dot's own error
-            continue
-        wt = tuple(w)
-        wd = tuple([v.data for v in wt])
-        if b is None:
-            out.append(_node(ops.dot_forward(wd, xd, None), "dot", wt + xt, ops.dot_local(wd, xd, None)))
+        bk = None if b is None else b[k]
+        if _all_values(w) and len(w) == n:
+            out.append(_dot_node(tuple(w), xt, xd, bk))
         else:
-            bk = b[k]
-            bd = bk.data
-            out.append(_node(ops.dot_forward(wd, xd, bd), "dot", (*wt, *xt, bk), ops.dot_local(wd, xd, bd)))
+            out.append(dot(w, x, bk))  # numbers, or a wrong length: dot's own error
     return out
+
+
+def _dot_node(w: tuple, x: tuple, xd: tuple, b: Value | None) -> Value:
+    """The Σ node of Values w, x (x's data xd) and b or None: the row's dot_forward and dot_local on the data."""
+    wd = tuple([v.data for v in w])
+    bd = None if b is None else b.data
+    parents = w + x if b is None else (*w, *x, b)
+    return _node(ops.dot_forward(wd, xd, bd), "dot", parents, ops.dot_local(wd, xd, bd))
 
 
 _JUST_VALUE = {Value}

@@ -149,17 +149,19 @@ class Neuron(Module):
 
     def preactivation(self, xs: Sequence[Value]) -> Value:
         """z = Σ_j w_j x_j + b as one Σ node (``L{l}.N{n}.z``), on inputs already checked and lifted to Values."""
-        z = autograd_core.dot(self.w, xs, self.b)
+        return self.label_z(autograd_core.dot(self.w, xs, self.b))
+
+    def label_z(self, z: Value) -> Value:
+        """The neuron's Σ node z, labelled ``L{l}.N{n}.z``."""
         z.label = f"{self.name}.z"
         return z
 
     def forward(self, xs: Sequence[Value]) -> Value:
         """The neuron on inputs already checked and lifted to Values (a linear one's output is its z)."""
-        return self.activate(autograd_core.dot(self.w, xs, self.b))
+        return self.activate(self.preactivation(xs))
 
     def activate(self, z: Value) -> Value:
-        """act(z), labelled with the neuron's name; z (its Σ node) is labelled ``L{l}.N{n}.z``."""
-        z.label = f"{self.name}.z"
+        """act(z) on the neuron's labelled z, labelled with the neuron's name."""
         act = self.activation
         out = z if act == "linear" else getattr(z, act)()
         out.label = self.name
@@ -217,14 +219,14 @@ class Layer(Module):
 
     def logits(self, xs: Sequence[Value]) -> list[Value]:
         """[z_1, …, z_nout], z_k = Σ_j w_kj x_j + b_k before the activation (``L{l}.N{k}.z``), on lifted inputs."""
-        return [n.preactivation(xs) for n in self.neurons]
+        neurons = self.neurons
+        zs = autograd_core.matvec([n.w for n in neurons], xs, [n.b for n in neurons])  # x read once for all rows
+        return [n.label_z(z) for n, z in zip(neurons, zs)]
 
     def forward(self, xs: Sequence[Value]) -> list[Value]:
         """The layer on inputs already checked and lifted to Values."""
         if self.activation != "softmax":
-            neurons = self.neurons
-            zs = autograd_core.matvec([n.w for n in neurons], xs, [n.b for n in neurons])
-            return [n.activate(z) for n, z in zip(neurons, zs)]
+            return [n.activate(z) for n, z in zip(self.neurons, self.logits(xs))]
         ps = softmax_values(self.logits(xs))
         for p, n in zip(ps, self.neurons):
             p.label = n.name
