@@ -9,7 +9,6 @@ with ``dot`` groups this way, whoever built it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from autograd_core import Value, topological_order
@@ -93,8 +92,3 @@ def neuron_part(root: Value, name: str) -> tuple[Value, set[Value]]:
         raise ValueError(f"no neuron {name!r} in this graph: {known}")
     below = set(topological_order(chosen.a)[:-1])
     return chosen.a, {n.a for n in neurons if n.a in below}
-
-
-def neuron_names(order: Collection[Value]) -> list[str]:
-    """The names of the neurons among ``order``, by layer and place."""
-    return [n.name for n in find_neurons(list(order))]
